@@ -1,0 +1,150 @@
+package realtime.gateway.api;
+
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.session.Frame;
+import realtime.gateway.session.GatewaySession;
+import realtime.gateway.session.SessionRegistry;
+import realtime.gateway.session.SessionSnapshot;
+import realtime.gateway.session.Subscriber;
+import realtime.gateway.session.TypeFilter;
+
+/** The gateway's own session paths: list, inspect, close, feed audio, read the transcript, stream events. */
+@Path("/v1/sessions")
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionResource {
+
+    private final SessionRegistry registry;
+    private final GatewayConfig config;
+
+    public SessionResource(SessionRegistry registry, GatewayConfig config) {
+        this.registry = registry;
+        this.config = config;
+    }
+
+    /** The list view, newest first. */
+    public record SessionList(String object, List<SessionSnapshot> data) {
+    }
+
+    @GET
+    public SessionList list() {
+        return new SessionList("list", registry.all().stream()
+                .sorted(Comparator.comparingLong(GatewaySession::createdAt).reversed())
+                .map(GatewaySession::snapshot).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    public SessionSnapshot get(@PathParam("id") String id) {
+        return session(id).snapshot();
+    }
+
+    /** Closes the upstream cleanly; subscribers get {@code gateway.session.closed}. Idempotent. */
+    @DELETE
+    @Path("/{id}")
+    public SessionSnapshot close(@PathParam("id") String id) {
+        GatewaySession s = session(id);
+        s.close("closed by DELETE /v1/sessions/" + id);
+        return s.snapshot();
+    }
+
+    @POST
+    @Path("/{id}/audio")
+    @Consumes(MediaType.WILDCARD)
+    public AudioAccepted audio(@PathParam("id") String id, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @QueryParam("commit") @DefaultValue("false") boolean commit, byte[] body) {
+        GatewaySession s = session(id);
+        byte[] audio = AudioUploads.toSessionFormat(contentType, body, s.inputFormat());
+        s.appendAudio(audio);
+        if (commit) {
+            s.commit();
+        }
+        int chunk = config.upstream().appendChunkBytes();
+        return new AudioAccepted(id, audio.length, audio.length / s.bytesPerMs(), (audio.length + chunk - 1) / chunk,
+                commit);
+    }
+
+    @POST
+    @Path("/{id}/commit")
+    @Consumes(MediaType.WILDCARD)
+    public SessionSnapshot commit(@PathParam("id") String id) {
+        GatewaySession s = session(id);
+        s.commit();
+        return s.snapshot();
+    }
+
+    @POST
+    @Path("/{id}/clear")
+    @Consumes(MediaType.WILDCARD)
+    public SessionSnapshot clear(@PathParam("id") String id) {
+        GatewaySession s = session(id);
+        s.clear();
+        return s.snapshot();
+    }
+
+    @GET
+    @Path("/{id}/transcript")
+    public TranscriptView transcript(@PathParam("id") String id) {
+        GatewaySession s = session(id);
+        return new TranscriptView(id, s.state().wire(), s.transcript().text(), s.transcript().entries());
+    }
+
+    @GET
+    @Path("/{id}/transcript")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String transcriptText(@PathParam("id") String id) {
+        return session(id).transcript().text();
+    }
+
+    /** The session's stream as Server-Sent Events: {@code event:} the wire type, {@code id:} the sequence number. */
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") String id, @QueryParam("types") String types,
+            @QueryParam("envelope") @DefaultValue("false") boolean envelope, @Context SseEventSink sink,
+            @Context Sse sse) {
+        GatewaySession s = session(id);
+        Subscriber sub = new Subscriber("sse", TypeFilter.parse(types), envelope, true, config.fanout().maxPending()) {
+            @Override
+            protected java.util.concurrent.CompletionStage<?> send(Frame frame, String text) {
+                return sink.send(sse.newEventBuilder().id(Long.toString(frame.seq()))
+                        .name(frame.type() == null ? "message" : frame.type()).data(text).build())
+                        .whenComplete((ok, err) -> {
+                            if (err != null) {
+                                s.unsubscribe(this);
+                                close(1001, "client gone");
+                            }
+                        });
+            }
+
+            @Override
+            protected void closeTransport(int code, String reason) {
+                sink.close();
+            }
+        };
+        s.subscribe(sub);
+    }
+
+    private GatewaySession session(String id) {
+        return registry.get(id).orElseThrow(() -> ApiException.notFound(
+                "No session with id '" + id + "'. List sessions with GET /v1/sessions."));
+    }
+}

@@ -1,0 +1,53 @@
+package realtime.gateway.audio;
+
+/** ITU-T G.711 μ-law and A-law encoding of 16-bit PCM (8 kHz by definition of the codec). */
+public final class G711 {
+
+    /** G.711's sample rate. */
+    public static final int RATE = 8000;
+
+    private G711() {
+    }
+
+    public static byte[] ulaw(short[] pcm) {
+        byte[] out = new byte[pcm.length];
+        for (int i = 0; i < pcm.length; i++) {
+            int s = pcm[i];
+            int sign = (s >> 8) & 0x80;
+            if (sign != 0) {
+                s = -s;
+            }
+            s = Math.min(s, 32635) + 0x84;
+            int exponent = 7;
+            for (int mask = 0x4000; (s & mask) == 0 && exponent > 0; mask >>= 1) {
+                exponent--;
+            }
+            int mantissa = (s >> (exponent + 3)) & 0x0f;
+            out[i] = (byte) ~(sign | (exponent << 4) | mantissa);
+        }
+        return out;
+    }
+
+    public static byte[] alaw(short[] pcm) {
+        byte[] out = new byte[pcm.length];
+        for (int i = 0; i < pcm.length; i++) {
+            int s = pcm[i];
+            int sign = s >= 0 ? 0x80 : 0;
+            if (s < 0) {
+                s = Math.min(-s, 32767);
+            }
+            int enc;
+            if (s < 256) {
+                enc = s >> 4;
+            } else {
+                int exponent = 7;
+                for (int mask = 0x4000; (s & mask) == 0 && exponent > 1; mask >>= 1) {
+                    exponent--;
+                }
+                enc = (exponent << 4) | ((s >> (exponent + 3)) & 0x0f);
+            }
+            out[i] = (byte) ((sign | enc) ^ 0x55);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,179 @@
+package realtime.gateway.session;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.event.RealtimeCodec;
+import realtime.gateway.event.Session;
+import realtime.gateway.upstream.UpstreamProvider;
+
+/**
+ * Owns every session: creates them (up to {@code gateway.sessions.max} open at once), mints the client
+ * secrets that open producer connections, and sweeps idle, stuck and expired sessions. Secrets are kept
+ * only as SHA-256 hashes.
+ */
+@ApplicationScoped
+public class SessionRegistry {
+
+    private static final Logger LOG = Logger.getLogger(SessionRegistry.class);
+    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    /** How long a closing session may wait for the upstream's close before it is ended anyway. */
+    private static final long CLOSE_GRACE_MS = 5000;
+
+    /** A created session with the secret that opens a producer connection to it. */
+    public record Created(GatewaySession session, String clientSecret, long secretExpiresAt) {
+    }
+
+    private record SecretEntry(String sessionId, long expiresAtMs) {
+    }
+
+    private final GatewayConfig config;
+    private final UpstreamProvider provider;
+    private final RealtimeCodec codec = new RealtimeCodec();
+    private final Vertx vertx;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, SecretEntry> secrets = new ConcurrentHashMap<>();
+    private long sweeper = -1;
+
+    public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx) {
+        this.config = config;
+        this.provider = provider;
+        this.vertx = vertx;
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        sweeper = vertx.setPeriodic(config.sessions().sweepInterval().toMillis(), t -> sweep());
+        if (!provider.configured()) {
+            LOG.warnf("upstream provider '%s' is not configured (set OPENAI_API_KEY); readiness is DOWN",
+                    provider.name());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
+        }
+        sessions.values().forEach(s -> s.close("gateway shutting down"));
+    }
+
+    /** The codec shared by every session. */
+    public RealtimeCodec codec() {
+        return codec;
+    }
+
+    /**
+     * Creates a session with an effective GA transcription configuration and opens its upstream.
+     *
+     * @throws RegistryFullException when {@code gateway.sessions.max} sessions are open
+     */
+    public Created create(Session effectiveConfig, Duration secretTtl) {
+        GatewaySession session;
+        synchronized (this) {
+            if (openCount() >= config.sessions().max()) {
+                throw new RegistryFullException(config.sessions().max());
+            }
+            String id = "sess_" + randomString(24);
+            session = new GatewaySession(id, effectiveConfig, codec, provider, config.upstream().dialect(),
+                    System::currentTimeMillis, config.upstream().appendChunkBytes(),
+                    config.sessions().maxQueuedWhileConnecting());
+            sessions.put(id, session);
+        }
+        String secret = "ek_" + randomString(32);
+        long expiresAt = System.currentTimeMillis() + secretTtl.toMillis();
+        secrets.put(hash(secret), new SecretEntry(session.id(), expiresAt));
+        session.start();
+        LOG.infof("session %s: created", session.id());
+        return new Created(session, secret, expiresAt);
+    }
+
+    public Optional<GatewaySession> get(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(sessions.get(id));
+    }
+
+    public Collection<GatewaySession> all() {
+        return List.copyOf(sessions.values());
+    }
+
+    /** The session a client secret opens, if the secret is known and (unless {@code allowExpired}) unexpired. */
+    public Optional<GatewaySession> bySecret(String secret, boolean allowExpired) {
+        if (secret == null || secret.isEmpty()) {
+            return Optional.empty();
+        }
+        SecretEntry e = secrets.get(hash(secret));
+        if (e == null || (!allowExpired && e.expiresAtMs <= System.currentTimeMillis())) {
+            return Optional.empty();
+        }
+        return get(e.sessionId).filter(s -> !s.state().terminal());
+    }
+
+    /** Sessions not yet closed or failed. */
+    public int openCount() {
+        int n = 0;
+        for (GatewaySession s : sessions.values()) {
+            if (!s.state().terminal()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public boolean full() {
+        return openCount() >= config.sessions().max();
+    }
+
+    /** Closes idle sessions, ends stuck closes, forgets sessions past retention and expired secrets. */
+    void sweep() {
+        long now = System.currentTimeMillis();
+        long idle = config.sessions().idleTimeout().toMillis();
+        long retention = config.sessions().retention().toMillis();
+        for (GatewaySession s : sessions.values()) {
+            SessionState st = s.state();
+            if ((st == SessionState.ACTIVE || st == SessionState.CONNECTING) && s.idleMs(now) >= idle) {
+                s.close("idle for " + config.sessions().idleTimeout().toSeconds()
+                        + " s without audio or a producer connection");
+            } else if ((st == SessionState.CLOSING || (st.terminal() && !s.finished()))
+                    && s.stateAgeMs(now) >= CLOSE_GRACE_MS) {
+                s.forceFinish("upstream did not confirm the close");
+            } else if (st.terminal() && s.closedAt().map(t -> now - t >= retention).orElse(false)) {
+                sessions.remove(s.id());
+            }
+        }
+        secrets.values().removeIf(e -> e.expiresAtMs <= now || !sessions.containsKey(e.sessionId));
+    }
+
+    private String randomString(int n) {
+        char[] c = new char[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+        }
+        return new String(c);
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package realtime.gateway.session;
+
+import java.util.Locale;
+
+/** {@code connecting → active → closing → closed}, or {@code failed} from any state before closed. */
+public enum SessionState {
+    CONNECTING, ACTIVE, CLOSING, CLOSED, FAILED;
+
+    /** True for the two end states. */
+    public boolean terminal() {
+        return this == CLOSED || this == FAILED;
+    }
+
+    /** The lower-case name used on the wire and in REST views. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,84 @@
+package realtime.gateway.session;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One receiver of a session's frames (a WebSocket or SSE connection) with a bounded number of unsent
+ * frames. The hub never waits for it: a frame is handed to the transport and counted until the
+ * transport reports it written; when more than {@code maxPending} are outstanding the subscriber is
+ * closed with 4008 "slow consumer", and nobody else notices.
+ */
+public abstract class Subscriber {
+
+    /** Close code for a subscriber that fell {@code max-pending} frames behind. */
+    public static final int SLOW_CONSUMER = 4008;
+
+    private final String id;
+    private final TypeFilter filter;
+    private final boolean envelope;
+    private final boolean gatewayEvents;
+    private final int maxPending;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param gatewayEvents whether {@code gateway.*} events are delivered (always, whatever the filter)
+     */
+    protected Subscriber(String id, TypeFilter filter, boolean envelope, boolean gatewayEvents, int maxPending) {
+        this.id = id;
+        this.filter = filter;
+        this.envelope = envelope;
+        this.gatewayEvents = gatewayEvents;
+        this.maxPending = maxPending;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Hands the transport one text; completes when written. Must not block. */
+    protected abstract CompletionStage<?> send(Frame frame, String text);
+
+    /** Closes the transport with a WebSocket close code and reason. */
+    protected abstract void closeTransport(int code, String reason);
+
+    /** Offers a frame; false when this subscriber overflowed and must be removed. */
+    final boolean offer(Frame frame) {
+        if (closed.get()) {
+            return false;
+        }
+        if (frame.gateway() ? !gatewayEvents : !filter.matches(frame.type())) {
+            return true;
+        }
+        if (pending.incrementAndGet() > maxPending) {
+            close(SLOW_CONSUMER, "slow consumer");
+            return false;
+        }
+        String text = envelope ? frame.enveloped() : frame.raw();
+        try {
+            send(frame, text).whenComplete((ok, err) -> pending.decrementAndGet());
+        } catch (RuntimeException e) {
+            close(1011, "send failed");
+            return false;
+        }
+        return true;
+    }
+
+    /** Frames handed over and not yet written. */
+    public int pending() {
+        return pending.get();
+    }
+
+    /** Closes once; later calls do nothing. */
+    public final void close(int code, String reason) {
+        if (closed.compareAndSet(false, true)) {
+            closeTransport(code, reason);
+        }
+    }
+
+    public boolean closed() {
+        return closed.get();
+    }
+}

@@ -1,0 +1,134 @@
+package realtime.gateway.session;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import realtime.gateway.event.Details;
+
+/**
+ * The completed transcription items of a session in speech order. Completions may arrive in any order
+ * (§f.4), so order comes from the {@code previous_item_id} chain of {@code input_audio_buffer.committed},
+ * not from arrival. Thread-safe.
+ */
+public final class Transcript {
+
+    /** One transcribed turn. Times are where the VAD gave them; usage is the upstream's own. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
+    public record Entry(String itemId, String text, Long audioStartMs, Long audioEndMs,
+            Details.TranscriptionUsage usage) {
+    }
+
+    private static final class Turn {
+        final String itemId;
+        String previousItemId;
+        boolean committed;
+        long arrival;
+        Long startMs;
+        Long endMs;
+        String text;
+        Details.TranscriptionUsage usage;
+
+        Turn(String itemId) {
+            this.itemId = itemId;
+        }
+    }
+
+    private final Map<String, Turn> turns = new LinkedHashMap<>();
+    private long arrivals;
+
+    private Turn turn(String itemId) {
+        return turns.computeIfAbsent(itemId, Turn::new);
+    }
+
+    public synchronized void speechStarted(String itemId, Long ms) {
+        turn(itemId).startMs = ms;
+    }
+
+    public synchronized void speechStopped(String itemId, Long ms) {
+        turn(itemId).endMs = ms;
+    }
+
+    public synchronized void committed(String itemId, String previousItemId) {
+        Turn t = turn(itemId);
+        t.committed = true;
+        t.previousItemId = previousItemId;
+    }
+
+    public synchronized void completed(String itemId, String text, Details.TranscriptionUsage usage) {
+        Turn t = turn(itemId);
+        t.text = text == null ? "" : text;
+        t.usage = usage;
+        t.arrival = ++arrivals;
+    }
+
+    /** Completed turns in speech order. */
+    public synchronized List<Entry> entries() {
+        // Children by previous id; a turn whose predecessor is unknown starts a chain.
+        Map<String, List<Turn>> next = new HashMap<>();
+        List<Turn> roots = new ArrayList<>();
+        for (Turn t : turns.values()) {
+            if (!t.committed) {
+                continue;
+            }
+            Turn prev = t.previousItemId == null ? null : turns.get(t.previousItemId);
+            if (prev == null || !prev.committed) {
+                roots.add(t);
+            } else {
+                next.computeIfAbsent(prev.itemId, k -> new ArrayList<>()).add(t);
+            }
+        }
+        List<Entry> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Turn root : roots) {
+            walk(root, next, seen, out);
+        }
+        // Completions with no commit seen (should not happen) go last, in arrival order.
+        turns.values().stream().filter(t -> !t.committed && t.text != null)
+                .sorted((a, b) -> Long.compare(a.arrival, b.arrival)).forEach(t -> out.add(entry(t)));
+        return out;
+    }
+
+    private void walk(Turn t, Map<String, List<Turn>> next, Set<String> seen, List<Entry> out) {
+        for (Turn cur = t; cur != null && seen.add(cur.itemId);) {
+            if (cur.text != null) {
+                out.add(entry(cur));
+            }
+            List<Turn> children = next.getOrDefault(cur.itemId, List.of());
+            for (int i = 1; i < children.size(); i++) {
+                walk(children.get(i), next, seen, out);
+            }
+            cur = children.isEmpty() ? null : children.get(0);
+        }
+    }
+
+    private static Entry entry(Turn t) {
+        return new Entry(t.itemId, t.text, t.startMs, t.endMs, t.usage);
+    }
+
+    /** The texts joined by single spaces. */
+    public String text() {
+        StringBuilder sb = new StringBuilder();
+        for (Entry e : entries()) {
+            String s = e.text().strip();
+            if (!s.isEmpty()) {
+                if (sb.length() > 0) {
+                    sb.append(' ');
+                }
+                sb.append(s);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,19 @@
+package realtime.gateway.upstream;
+
+import io.smallrye.mutiny.Uni;
+
+/** Opens one upstream transcription connection per session. */
+public interface UpstreamProvider {
+
+    /**
+     * Opens a connection for {@code sessionId}. The listener is called on one thread at a time, in
+     * frame order, and must not block. The returned Uni fails when the connection cannot be opened.
+     */
+    Uni<UpstreamConnection> connect(String sessionId, UpstreamListener listener);
+
+    /** Whether this provider can work at all (for example, has its credentials). */
+    boolean configured();
+
+    /** A short name for logs and the session view. */
+    String name();
+}

@@ -1,0 +1,62 @@
+package realtime.gateway.ws;
+
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.buffer.Buffer;
+import realtime.gateway.session.SessionRegistry;
+
+/**
+ * {@code /v1/sessions/{id}/audio}: binary frames are audio in the session's input format (PCM16 24 kHz
+ * mono by default), text frames are client events. Only errors about this connection's own input are
+ * sent back; events go to subscribers.
+ */
+@WebSocket(path = "/v1/sessions/{id}/audio", endpointId = AudioSocket.ID)
+public class AudioSocket {
+
+    static final String ID = "audio";
+
+    private final SessionRegistry registry;
+    private final ProducerInput input;
+
+    public AudioSocket(SessionRegistry registry, ProducerInput input) {
+        this.registry = registry;
+        this.input = input;
+    }
+
+    @OnOpen
+    @NonBlocking
+    public void open(WebSocketConnection connection) {
+        registry.get(connection.pathParam("id")).ifPresent(s -> s.producerAttached());
+    }
+
+    @OnBinaryMessage
+    @NonBlocking
+    public void audio(WebSocketConnection connection, Buffer audio) {
+        registry.get(connection.pathParam("id"))
+                .flatMap(s -> input.audio(s, audio.getBytes()))
+                .ifPresent(err -> connection.sendText(err).subscribe().with(v -> {
+                }, e -> {
+                }));
+    }
+
+    @OnTextMessage
+    @NonBlocking
+    public void text(WebSocketConnection connection, String text) {
+        registry.get(connection.pathParam("id"))
+                .flatMap(s -> input.text(s, text))
+                .ifPresent(err -> connection.sendText(err).subscribe().with(v -> {
+                }, e -> {
+                }));
+    }
+
+    @OnClose
+    @NonBlocking
+    public void close(WebSocketConnection connection) {
+        registry.get(connection.pathParam("id")).ifPresent(s -> s.producerDetached());
+    }
+}

@@ -1,0 +1,35 @@
+package realtime.gateway.ws;
+
+import java.util.concurrent.CompletionStage;
+
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import realtime.gateway.session.Frame;
+import realtime.gateway.session.Subscriber;
+import realtime.gateway.session.TypeFilter;
+
+/** A {@link Subscriber} whose transport is a server WebSocket connection. */
+final class ConnectionSubscriber extends Subscriber {
+
+    private final WebSocketConnection connection;
+
+    ConnectionSubscriber(WebSocketConnection connection, TypeFilter filter, boolean envelope, boolean gatewayEvents,
+            int maxPending) {
+        super(connection.id(), filter, envelope, gatewayEvents, maxPending);
+        this.connection = connection;
+    }
+
+    @Override
+    protected CompletionStage<?> send(Frame frame, String text) {
+        return connection.sendText(text).subscribeAsCompletionStage();
+    }
+
+    @Override
+    protected void closeTransport(int code, String reason) {
+        if (connection.isOpen()) {
+            connection.close(new CloseReason(code, reason)).subscribe().with(v -> {
+            }, e -> {
+            });
+        }
+    }
+}
