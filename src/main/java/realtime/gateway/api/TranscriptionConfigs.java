@@ -100,6 +100,12 @@ public class TranscriptionConfigs {
         checkKeys(tree, GA_KEYS, "");
         JsonNode session = tree.get("session");
         if (session != null && session.isObject()) {
+            JsonNode type = session.get("type");
+            if (type == null || !Session.TYPE_TRANSCRIPTION.equals(type.asText())) {
+                throw ApiException.invalid("session.type", type == null ? "missing_required_parameter" : "invalid_value",
+                        "This gateway creates transcription sessions only: set session.type to \"transcription\""
+                                + (type == null ? "." : " (got " + type + ")."));
+            }
             checkKeys(session, GA_SESSION_KEYS, "session.");
             JsonNode audio = session.get("audio");
             checkNested(audio, AUDIO_KEYS, "session.audio.");
@@ -161,7 +167,7 @@ public class TranscriptionConfigs {
             }
             t.language().filter(l -> !l.isEmpty() && !LANGUAGE.matcher(l).matches()).ifPresent(l -> {
                 throw ApiException.invalid(p + ".language", "invalid_value",
-                        "Invalid language '" + l + "': use an ISO-639-1 code such as \"en\" or \"de\".");
+                        "Invalid '" + p + ".language': '" + l + "' is not an ISO-639-1 code; use e.g. \"en\" or \"de\".");
             });
         }
         if (in.noiseReduction() != null && in.noiseReduction().isPresent()) {
@@ -289,7 +295,8 @@ public class TranscriptionConfigs {
 
     private static void oneOf(String value, Set<String> allowed, String param) {
         if (value == null || !allowed.contains(value)) {
-            throw ApiException.invalid(param, "invalid_value", "Invalid value: '" + value + "'. Supported values are: "
+            throw ApiException.invalid(param, "invalid_value", "Invalid value for '" + param + "': '" + value
+                    + "'. Supported values are: "
                     + String.join(", ", allowed.stream().sorted().map(s -> "'" + s + "'").toList()) + ".");
         }
     }
