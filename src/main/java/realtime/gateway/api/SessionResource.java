@@ -41,6 +41,7 @@ public class SessionResource {
     }
 
     /** The list view, newest first. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record SessionList(String object, List<SessionSnapshot> data) {
     }
 

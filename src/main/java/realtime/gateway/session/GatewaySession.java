@@ -131,7 +131,7 @@ public final class GatewaySession implements UpstreamListener {
             out = new ClientEvent.TranscriptionSessionUpdate(u.eventId(), Dialects.toBeta(u.session()));
         }
         if (event instanceof ClientEvent.InputAudioBufferAppend a) {
-            countAudio(a.audio() == null ? 0 : Base64.getDecoder().decode(a.audio()).length);
+            countAudio(a.audio() == null ? 0 : base64Length(a.audio()));
         }
         sendText(codec.encode(out));
     }
@@ -144,6 +144,13 @@ public final class GatewaySession implements UpstreamListener {
             sendText(codec.encode(new ClientEvent.InputAudioBufferAppend(null, Base64.getEncoder().encodeToString(chunk))));
         }
         countAudio(audio.length);
+    }
+
+    /** Decoded size of validated base64 text, without decoding it. */
+    static int base64Length(String b64) {
+        int n = b64.length();
+        int pad = n > 0 && b64.charAt(n - 1) == '=' ? (n > 1 && b64.charAt(n - 2) == '=' ? 2 : 1) : 0;
+        return n / 4 * 3 - pad;
     }
 
     private void countAudio(int bytes) {
@@ -257,6 +264,10 @@ public final class GatewaySession implements UpstreamListener {
         eventsByType.computeIfAbsent("(binary)", k -> new LongAdder()).increment();
     }
 
+    /**
+     * The upstream socket ended. This is the one place where reconnection (and proactive rotation before
+     * the upstream's 60-minute cap) will go: today every upstream close ends the session.
+     */
     @Override
     public void onClosed(int code, String why) {
         synchronized (this) {

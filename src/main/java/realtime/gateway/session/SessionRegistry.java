@@ -145,9 +145,12 @@ public class SessionRegistry {
         long now = System.currentTimeMillis();
         long idle = config.sessions().idleTimeout().toMillis();
         long retention = config.sessions().retention().toMillis();
+        long connectLimit = config.upstream().connectTimeout().toMillis() + CLOSE_GRACE_MS;
         for (GatewaySession s : sessions.values()) {
             SessionState st = s.state();
-            if ((st == SessionState.ACTIVE || st == SessionState.CONNECTING) && s.idleMs(now) >= idle) {
+            if (st == SessionState.CONNECTING && s.stateAgeMs(now) >= connectLimit) {
+                s.fail("upstream did not connect within " + connectLimit / 1000 + " s", null);
+            } else if ((st == SessionState.ACTIVE || st == SessionState.CONNECTING) && s.idleMs(now) >= idle) {
                 s.close("idle for " + config.sessions().idleTimeout().toSeconds()
                         + " s without audio or a producer connection");
             } else if ((st == SessionState.CLOSING || (st.terminal() && !s.finished()))

@@ -29,7 +29,10 @@ public class OpenAiUpstream implements UpstreamProvider {
 
     public OpenAiUpstream(GatewayConfig config, Vertx vertx) {
         this.config = config.upstream();
+        // Vert.x queues connects beyond maxConnections per host (default 50) with no timeout: every session
+        // needs its own upstream socket at once, so allow as many as there can be sessions, plus closing ones.
         this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxConnections(config.sessions().max() + 64)
                 .setMaxFrameSize(this.config.maxFrameBytes())
                 .setMaxMessageSize(this.config.maxFrameBytes())
                 .setConnectTimeout((int) this.config.connectTimeout().toMillis())

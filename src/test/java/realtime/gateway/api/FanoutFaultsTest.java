@@ -45,6 +45,20 @@ public class FanoutFaultsTest {
     }
 
     @Test
+    public void moreSessionsThanAConnectionPoolAllGetTheirOwnUpstream() {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            ids.add(given().contentType("application/json").body("{}").post("/v1/realtime/transcription_sessions")
+                    .then().statusCode(200).extract().path("id"));
+        }
+        for (String id : ids) {
+            Awaitility.await().atMost(Duration.ofSeconds(15))
+                    .until(() -> "active".equals(given().get("/v1/sessions/" + id).then().extract().path("state")));
+        }
+        ids.forEach(id -> given().delete("/v1/sessions/" + id).then().statusCode(200));
+    }
+
+    @Test
     public void aStalledSubscriberIsCutWith4008WhileANormalOneGetsEverything() {
         Live s = create();
         String big = "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_big\",\"delta\":\""
