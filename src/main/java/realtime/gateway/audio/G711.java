@@ -50,4 +50,33 @@ public final class G711 {
         }
         return out;
     }
+
+    /** μ-law bytes to 16-bit PCM. */
+    public static short[] decodeUlaw(byte[] in) {
+        short[] out = new short[in.length];
+        for (int i = 0; i < in.length; i++) {
+            int u = ~in[i] & 0xff;
+            int t = ((u & 0x0f) << 3) + 0x84;
+            t <<= (u & 0x70) >> 4;
+            out[i] = (short) ((u & 0x80) != 0 ? 0x84 - t : t - 0x84);
+        }
+        return out;
+    }
+
+    /** A-law bytes to 16-bit PCM. */
+    public static short[] decodeAlaw(byte[] in) {
+        short[] out = new short[in.length];
+        for (int i = 0; i < in.length; i++) {
+            int a = (in[i] ^ 0x55) & 0xff;
+            int t = (a & 0x0f) << 4;
+            int seg = (a & 0x70) >> 4;
+            if (seg == 0) {
+                t += 8;
+            } else {
+                t = (t + 0x108) << (seg - 1);
+            }
+            out[i] = (short) ((a & 0x80) != 0 ? t : -t);
+        }
+        return out;
+    }
 }

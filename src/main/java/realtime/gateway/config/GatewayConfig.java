@@ -20,8 +20,16 @@ public interface GatewayConfig {
     /** Delivery to subscribers. */
     Fanout fanout();
 
+    /** The local transcription engine. */
+    Local local();
+
     /** {@code gateway.upstream.*}. */
     interface Upstream {
+
+        /**
+         * {@code openai} or {@code local}. Default: {@code openai} when an API key is set, otherwise {@code local}.
+         */
+        Optional<String> provider();
 
         /** Realtime WebSocket URL; {@code ?intent=transcription} is appended. Default OpenAI's. */
         @WithDefault("wss://api.openai.com/v1/realtime")
@@ -82,6 +90,25 @@ public interface GatewayConfig {
         /** Client frames queued while the upstream is still connecting. Default 4096. */
         @WithDefault("4096")
         int maxQueuedWhileConnecting();
+    }
+
+    /** {@code gateway.local.*}: the offline engine (CMU Sphinx4, US English). */
+    interface Local {
+
+        /** Recognizers loaded at once (each holds the model, about 170 MB of heap). Default: the number of cores. */
+        Optional<Integer> poolSize();
+
+        /** Decoder absolute beam width (stock Sphinx: 20000; narrower is faster). Default 3000. */
+        @WithDefault("3000")
+        int absoluteBeamWidth();
+
+        /** Decoder relative beam width. Default 1e-45. */
+        @WithDefault("1e-45")
+        double relativeBeamWidth();
+
+        /** Decoder absolute word beam width. Default 40. */
+        @WithDefault("40")
+        int wordBeamWidth();
     }
 
     /** {@code gateway.fanout.*}. */

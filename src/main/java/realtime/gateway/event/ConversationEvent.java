@@ -1,5 +1,7 @@
 package realtime.gateway.event;
 
+import java.util.Optional;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Conversation and item events, and the GA MCP list-tools item events. */
@@ -15,21 +17,21 @@ public sealed interface ConversationEvent extends ServerEvent {
     /** {@code conversation.item.created} (beta; GA uses added/done). */
     @Wire
     @RegisterForReflection
-    record ItemCreated(String type, String eventId, String previousItemId, Item item) implements ConversationEvent {
+    record ItemCreated(String type, String eventId, Optional<String> previousItemId, Item item) implements ConversationEvent {
         public static final String TYPE = "conversation.item.created";
     }
 
     /** {@code conversation.item.added} (GA). */
     @Wire
     @RegisterForReflection
-    record ItemAdded(String type, String eventId, String previousItemId, Item item) implements ConversationEvent {
+    record ItemAdded(String type, String eventId, Optional<String> previousItemId, Item item) implements ConversationEvent {
         public static final String TYPE = "conversation.item.added";
     }
 
     /** {@code conversation.item.done} (GA): the final item, audio bytes omitted. */
     @Wire
     @RegisterForReflection
-    record ItemDone(String type, String eventId, String previousItemId, Item item) implements ConversationEvent {
+    record ItemDone(String type, String eventId, Optional<String> previousItemId, Item item) implements ConversationEvent {
         public static final String TYPE = "conversation.item.done";
     }
 

@@ -1,5 +1,7 @@
 package realtime.gateway.event;
 
+import java.util.Optional;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Input and output audio buffer events. */
@@ -8,7 +10,7 @@ public sealed interface InputAudioEvent extends ServerEvent {
     /** {@code input_audio_buffer.committed}: the buffer became user item {@code item_id}. */
     @Wire
     @RegisterForReflection
-    record Committed(String type, String eventId, String previousItemId, String itemId) implements InputAudioEvent {
+    record Committed(String type, String eventId, Optional<String> previousItemId, String itemId) implements InputAudioEvent {
         public static final String TYPE = "input_audio_buffer.committed";
     }
 

@@ -234,7 +234,7 @@ public final class GatewaySession implements UpstreamListener {
         eventsByType.computeIfAbsent(type == null ? "(malformed)" : type, k -> new LongAdder()).increment();
         String fatal = null;
         if (event instanceof InputAudioEvent.Committed c) {
-            transcript.committed(c.itemId(), c.previousItemId());
+            transcript.committed(c.itemId(), c.previousItemId() == null ? null : c.previousItemId().orElse(null));
         } else if (event instanceof InputAudioEvent.SpeechStarted s) {
             transcript.speechStarted(s.itemId(), s.audioStartMs());
         } else if (event instanceof InputAudioEvent.SpeechStopped s) {

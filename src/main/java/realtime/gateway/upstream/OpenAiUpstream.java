@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.common.annotation.Identifier;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -20,7 +22,11 @@ import realtime.gateway.config.GatewayConfig;
  * handed to the listener on the connection's event loop; nothing here blocks.
  */
 @ApplicationScoped
+@Identifier(OpenAiUpstream.NAME)
 public class OpenAiUpstream implements UpstreamProvider {
+
+    /** The provider name in {@code gateway.upstream.provider}. */
+    public static final String NAME = "openai";
 
     private static final Logger LOG = Logger.getLogger(OpenAiUpstream.class);
 
@@ -46,7 +52,7 @@ public class OpenAiUpstream implements UpstreamProvider {
 
     @Override
     public String name() {
-        return "openai";
+        return NAME;
     }
 
     /** The URL a transcription session connects to. */

@@ -14,6 +14,10 @@ public interface UpstreamProvider {
     /** Whether this provider can work at all (for example, has its credentials). */
     boolean configured();
 
+    /** Prepares the provider at start (loads models and the like) when it is the one selected. */
+    default void warmUp() {
+    }
+
     /** A short name for logs and the session view. */
     String name();
 }

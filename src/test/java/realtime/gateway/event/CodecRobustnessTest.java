@@ -32,7 +32,7 @@ class CodecRobustnessTest {
                 + "\"item_id\":\"item_1\",\"previous_item_id\":null,\"future\":{\"a\":1},\"obfuscation\":\"zz\"}");
         InputAudioEvent.Committed c = assertInstanceOf(InputAudioEvent.Committed.class, e);
         assertEquals("item_1", c.itemId());
-        assertNull(c.previousItemId());
+        assertEquals(Optional.empty(), c.previousItemId());
     }
 
     @Test

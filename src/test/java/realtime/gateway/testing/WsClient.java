@@ -44,14 +44,14 @@ public final class WsClient implements AutoCloseable {
     }
 
     public static WsClient connect(String path, Map<String, String> headers, List<String> subprotocols) {
-        CompletableFuture<WebSocket> f = open(path, headers, subprotocols);
-        return new WsClient(f.orTimeout(10, TimeUnit.SECONDS).join());
+        // Handlers are set on the event loop as the connect completes, so no early frame or close is missed.
+        return open(path, headers, subprotocols, WsClient::new).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     /** The HTTP status an upgrade is refused with, or 101 when it is accepted (the socket is then closed). */
     public static int upgradeStatus(String path, Map<String, String> headers, List<String> subprotocols) {
         try {
-            WebSocket ws = open(path, headers, subprotocols).orTimeout(10, TimeUnit.SECONDS).join();
+            WebSocket ws = open(path, headers, subprotocols, w -> w).orTimeout(10, TimeUnit.SECONDS).join();
             ws.close();
             return 101;
         } catch (java.util.concurrent.CompletionException e) {
@@ -62,13 +62,13 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
-    private static CompletableFuture<WebSocket> open(String path, Map<String, String> headers,
-            List<String> subprotocols) {
+    private static <T> CompletableFuture<T> open(String path, Map<String, String> headers,
+            List<String> subprotocols, java.util.function.Function<WebSocket, T> onOpen) {
         WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(RestAssured.port)
                 .setURI(path).setSubProtocols(subprotocols.isEmpty() ? null : subprotocols);
         headers.forEach(o::addHeader);
         return VERTX.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(32 << 20)
-                .setMaxMessageSize(32 << 20)).connect(o).toCompletionStage().toCompletableFuture();
+                .setMaxMessageSize(32 << 20)).connect(o).map(onOpen::apply).toCompletionStage().toCompletableFuture();
     }
 
     public List<String> texts() {

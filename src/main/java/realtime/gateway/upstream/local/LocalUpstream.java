@@ -1,0 +1,62 @@
+package realtime.gateway.upstream.local;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.arc.properties.UnlessBuildProperty;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import realtime.gateway.event.RealtimeCodec;
+import realtime.gateway.upstream.UpstreamConnection;
+import realtime.gateway.upstream.UpstreamListener;
+import realtime.gateway.upstream.UpstreamProvider;
+import realtime.gateway.upstream.UpstreamSelector;
+
+/** The offline provider: each session gets a {@link LocalSession} on the shared {@link LocalEngine}. */
+@ApplicationScoped
+@Identifier(UpstreamSelector.LOCAL)
+@UnlessBuildProperty(name = "quarkus.native.enabled", stringValue = "true", enableIfMissing = true)
+public class LocalUpstream implements UpstreamProvider {
+
+    private final LocalEngine engine;
+    private final RealtimeCodec codec = new RealtimeCodec();
+    private final ExecutorService sessions = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "local-session");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public LocalUpstream(LocalEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public Uni<UpstreamConnection> connect(String sessionId, UpstreamListener listener) {
+        LocalSession s = new LocalSession(engine, codec, new SerialExecutor(sessions), listener);
+        s.open();
+        return Uni.createFrom().item(s);
+    }
+
+    @Override
+    public boolean configured() {
+        return engine.ready();
+    }
+
+    @Override
+    public void warmUp() {
+        engine.start();
+    }
+
+    @Override
+    public String name() {
+        return UpstreamSelector.LOCAL;
+    }
+
+    @PreDestroy
+    void stop() {
+        sessions.shutdownNow();
+    }
+}
