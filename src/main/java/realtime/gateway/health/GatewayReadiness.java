@@ -30,12 +30,17 @@ public class GatewayReadiness implements HealthCheck {
         int open = registry.openCount();
         boolean configured = provider.configured();
         boolean room = open < config.sessions().max();
-        return HealthCheckResponse.named("gateway")
+        var response = HealthCheckResponse.named("gateway")
                 .status(configured && room)
                 .withData("provider", provider.name())
                 .withData("provider_configured", configured)
                 .withData("open_sessions", open)
-                .withData("max_sessions", config.sessions().max())
-                .build();
+                .withData("max_sessions", config.sessions().max());
+        if (!configured) {
+            response.withData("reason", provider.notReadyReason());
+        } else if (!room) {
+            response.withData("reason", "session limit reached (gateway.sessions.max)");
+        }
+        return response.build();
     }
 }

@@ -63,8 +63,7 @@ public class SessionRegistry {
     void onStart(@Observes StartupEvent ev) {
         sweeper = vertx.setPeriodic(config.sessions().sweepInterval().toMillis(), t -> sweep());
         if (!provider.configured()) {
-            LOG.warnf("upstream provider '%s' is not configured (set OPENAI_API_KEY); readiness is DOWN",
-                    provider.name());
+            LOG.warnf("readiness is DOWN until the upstream is ready: %s", provider.notReadyReason());
         }
     }
 

@@ -51,6 +51,11 @@ public class OpenAiUpstream implements UpstreamProvider {
     }
 
     @Override
+    public String notReadyReason() {
+        return configured() ? null : "no upstream API key: set the OPENAI_API_KEY environment variable";
+    }
+
+    @Override
     public String name() {
         return NAME;
     }

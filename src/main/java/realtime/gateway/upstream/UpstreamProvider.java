@@ -11,8 +11,13 @@ public interface UpstreamProvider {
      */
     Uni<UpstreamConnection> connect(String sessionId, UpstreamListener listener);
 
-    /** Whether this provider can work at all (for example, has its credentials). */
+    /** Whether this provider can work now (has its credentials, has loaded its models). */
     boolean configured();
+
+    /** Why {@link #configured()} is false, in words an operator can act on. */
+    default String notReadyReason() {
+        return configured() ? null : "provider " + name() + " is not configured";
+    }
 
     /** Prepares the provider at start (loads models and the like) when it is the one selected. */
     default void warmUp() {

@@ -46,6 +46,14 @@ public class LocalUpstream implements UpstreamProvider {
     }
 
     @Override
+    public String notReadyReason() {
+        if (engine.failure() != null) {
+            return "local engine failed to load: " + engine.failure();
+        }
+        return configured() ? null : "local engine loading its recognizers";
+    }
+
+    @Override
     public void warmUp() {
         engine.start();
     }
