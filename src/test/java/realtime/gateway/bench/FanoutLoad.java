@@ -25,15 +25,13 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
- * Fan-out load generator: a load-emitting fake Realtime upstream plus S×N subscribers, against a gateway
+ * Fan-out load generator (used by {@code bench/run.sh} against the gateway, the Node baseline and the Vert.x
+ * ceiling): a load-emitting fake Realtime upstream plus S×N subscribers, against a gateway
  * started separately (see {@code bench/fanout.sh}). Each upstream frame carries its send time in its
  * {@code event_id}; subscribers record receive time. Prints delivered events/s and latency percentiles.
  * Runs are bounded: warm-up plus measurement seconds, then it stops by itself.
  */
 public final class FanoutLoad {
-
-    private FanoutLoad() {
-    }
 
     /** Frame mix of a real transcription turn: many small deltas, a few larger lifecycle frames. */
     private static final String[] MIX = {
@@ -65,9 +63,73 @@ public final class FanoutLoad {
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "20"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "5"));
         int port = Integer.parseInt(a.getOrDefault("upstream-port", "18765"));
+        long pid = Long.parseLong(a.getOrDefault("target-pid", "0"));
+        String mode = a.getOrDefault("mode", "load");
 
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-        List<ServerWebSocket> upstreams = new CopyOnWriteArrayList<>();
+        FanoutLoad load = new FanoutLoad(gateway, port, pid);
+        try {
+            if (mode.equals("idle")) {
+                load.idle(a.getOrDefault("idle-steps", "0,1000,5000"));
+                return;
+            }
+            load.setUp(sessions, subs);
+            System.out.printf("fan-out: %d sessions x %d subscribers, %d events/s per session, %d s after %d s warm-up%n",
+                    sessions, subs, rate, seconds, warmup);
+            Result r = load.measure(rate, warmup, seconds);
+            r.print("load");
+            if (a.containsKey("saturate")) {
+                load.saturate(rate, Math.max(5, seconds / 6));
+            }
+        } finally {
+            load.tearDown();
+        }
+    }
+
+    /** Figures of one measured window. */
+    record Result(int rate, long delivered, long expected, double perSecond, double p50, double p99, double p999,
+            double max, double cpuSeconds, long peakRssKb) {
+
+        boolean keptUp() {
+            return expected > 0 && delivered >= expected * 0.999 && p99 < 1000;
+        }
+
+        void print(String label) {
+            System.out.printf("  delivered %,d of %,d expected (%.2f%%), %,.0f events/s delivered%n", delivered, expected,
+                    100.0 * delivered / Math.max(1, expected), perSecond);
+            System.out.printf("  latency upstream send -> subscriber receive: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, "
+                    + "max %.2f ms%n", p50, p99, p999, max);
+            if (cpuSeconds >= 0) {
+                System.out.printf("  target CPU %.1f s (%.2f s per 100k deliveries), peak RSS %d MiB%n", cpuSeconds,
+                        cpuSeconds * 100_000 / Math.max(1, delivered), peakRssKb / 1024);
+            }
+            System.out.printf("RESULT %s rate=%d delivered=%d expected=%d per_s=%.0f p50=%.3f p99=%.3f p999=%.3f "
+                    + "cpu_s=%.2f rss_kb=%d%n", label, rate, delivered, expected, perSecond, p50, p99, p999, cpuSeconds,
+                    peakRssKb);
+        }
+    }
+
+    private final String gateway;
+    private final int port;
+    private final long pid;
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<ServerWebSocket> upstreams = new CopyOnWriteArrayList<>();
+    private final List<String> ids = new ArrayList<>();
+    private final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
+    private final WebSocketClient client;
+    private volatile long windowStart;
+    private volatile long windowEnd;
+    private volatile long[] latencies = new long[0];
+    private final AtomicInteger latencyCount = new AtomicInteger();
+    private final AtomicLong delivered = new AtomicLong();
+    private int subscribersPerSession;
+
+    private FanoutLoad(String gateway, int port, long pid) throws Exception {
+        this.gateway = gateway;
+        this.port = port;
+        this.pid = pid;
+        this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+                .setMaxConnections(100_000));
         vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
                 .webSocketHandler(ws -> {
                     upstreams.add(ws);
@@ -78,101 +140,189 @@ public final class FanoutLoad {
                     });
                     ws.writeTextMessage("{\"type\":\"session.created\",\"event_id\":\"event_c\",\"session\":{\"type\":\"transcription\"}}");
                 }).listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
 
-        HttpClient http = HttpClient.newHttpClient();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < sessions; i++) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/realtime/transcription_sessions"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("create failed: " + r.statusCode() + " " + r.body());
-            }
-            String body = r.body();
-            int at = body.indexOf("\"id\":\"") + 6;
-            ids.add(body.substring(at, body.indexOf('"', at)));
+    private String create() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/realtime/transcription_sessions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("create failed: " + r.statusCode() + " " + r.body());
         }
-        while (upstreams.size() < sessions) {
-            Thread.sleep(50); // waiting for the gateway to open its upstreams; bounded by the loop below
-        }
+        String body = r.body();
+        int at = body.indexOf("\"id\":\"") + 6;
+        String id = body.substring(at, body.indexOf('"', at));
+        ids.add(id);
+        return id;
+    }
 
-        long capacity = (long) sessions * subs * rate * (seconds + warmup) * 2 + 1000;
-        long[] latencies = new long[(int) Math.min(Integer.MAX_VALUE - 8, capacity)];
-        AtomicInteger latencyCount = new AtomicInteger();
-        AtomicLong delivered = new AtomicLong();
-        long[] window = new long[2]; // measurement start/end in nanos
+    private void subscribe(String id, int n, boolean record) throws Exception {
         URI base = URI.create(gateway);
-        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-                .setMaxConnections(sessions * subs + 16));
         List<CompletableFuture<WebSocket>> opens = new ArrayList<>();
-        for (String id : ids) {
-            for (int j = 0; j < subs; j++) {
-                opens.add(client.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
-                        .setURI("/v1/sessions/" + id + "/events")).toCompletionStage().toCompletableFuture());
+        for (int j = 0; j < n; j++) {
+            opens.add(client.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
+                    .setURI("/v1/sessions/" + id + "/events")).map(ws -> {
+                        if (record) {
+                            ws.textMessageHandler(this::received);
+                        }
+                        return ws;
+                    }).toCompletionStage().toCompletableFuture());
+        }
+        for (CompletableFuture<WebSocket> f : opens) {
+            sockets.add(f.get(60, TimeUnit.SECONDS));
+        }
+    }
+
+    private void received(String t) {
+        int at = t.indexOf("\"event_b");
+        if (at < 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        long sent = Long.parseLong(t, at + 8, t.indexOf('"', at + 8), 10);
+        if (windowStart != 0 && sent >= windowStart && sent < windowEnd) {
+            delivered.incrementAndGet();
+            int k = latencyCount.getAndIncrement();
+            long[] l = latencies;
+            if (k < l.length) {
+                l[k] = now - sent;
             }
         }
-        List<WebSocket> sockets = new ArrayList<>();
-        for (CompletableFuture<WebSocket> f : opens) {
-            WebSocket ws = f.get(30, TimeUnit.SECONDS);
-            sockets.add(ws);
-            ws.textMessageHandler(t -> {
-                int at = t.indexOf("\"event_b");
-                if (at < 0) {
-                    return;
-                }
-                long now = System.nanoTime();
-                long sent = Long.parseLong(t, at + 8, t.indexOf('"', at + 8), 10);
-                if (window[0] != 0 && sent >= window[0] && sent < window[1]) {
-                    delivered.incrementAndGet();
-                    int k = latencyCount.getAndIncrement();
-                    if (k < latencies.length) {
-                        latencies[k] = now - sent;
-                    }
-                }
-            });
-        }
-        Thread.sleep(1000); // subscriptions registered server-side before the first frame
+    }
 
-        long periodMs = Math.max(1, 1000 / rate);
+    private void setUp(int sessions, int subs) throws Exception {
+        this.subscribersPerSession = subs;
+        for (int i = 0; i < sessions; i++) {
+            create();
+        }
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (upstreams.size() < sessions) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("only " + upstreams.size() + " upstream connections after 30 s");
+            }
+            Thread.sleep(20);
+        }
+        for (String id : ids) {
+            subscribe(id, subs, true);
+        }
+        Thread.sleep(1000); // let the targets register the last subscriptions before the first frame
+    }
+
+    /** Emits at {@code rate} per session for warm-up plus measurement seconds and measures the window. */
+    private Result measure(int rate, int warmup, int seconds) throws Exception {
+        latencies = new long[(int) Math.min(Integer.MAX_VALUE - 8,
+                (long) upstreams.size() * subscribersPerSession * rate * seconds * 2 + 1000)];
+        latencyCount.set(0);
+        delivered.set(0);
+        windowStart = 0;
+        windowEnd = Long.MAX_VALUE;
         AtomicLong sentFrames = new AtomicLong();
+        long periodNs = 1_000_000_000L / rate;
         List<Long> timers = new ArrayList<>();
         for (int i = 0; i < upstreams.size(); i++) {
             ServerWebSocket ws = upstreams.get(i);
             String item = "load" + i;
             int[] n = { i % MIX.length };
-            timers.add(vertx.setPeriodic(periodMs, t -> {
+            long[] due = { System.nanoTime() + (long) (Math.random() * periodNs) };
+            timers.add(vertx.setPeriodic(5, t -> {
                 long now = System.nanoTime();
-                if (window[1] != 0 && now >= window[1]) {
-                    return;
-                }
-                ws.writeTextMessage(String.format(MIX[n[0]++ % MIX.length], now, item));
-                if (window[0] != 0 && now >= window[0]) {
-                    sentFrames.incrementAndGet();
+                while (due[0] <= now && now < windowEnd) {
+                    ws.writeTextMessage(String.format(MIX[n[0]++ % MIX.length], now, item));
+                    if (windowStart != 0 && now >= windowStart) {
+                        sentFrames.incrementAndGet();
+                    }
+                    due[0] += periodNs;
                 }
             }));
         }
-        System.out.printf("fan-out: %d sessions x %d subscribers, %d events/s per session, %d s after %d s warm-up%n",
-                sessions, subs, rate, seconds, warmup);
         Thread.sleep(warmup * 1000L);
+        long cpu0 = cpuTicks();
         long begin = System.nanoTime();
-        window[1] = begin + seconds * 1_000_000_000L;
-        window[0] = begin;
-        Thread.sleep(seconds * 1000L + 2000L); // two extra seconds to drain
+        windowEnd = begin + seconds * 1_000_000_000L;
+        windowStart = begin;
+        Thread.sleep(seconds * 1000L);
+        long cpu1 = cpuTicks();
+        Thread.sleep(2000L); // drain
         timers.forEach(vertx::cancelTimer);
-
-        long expected = sentFrames.get() * subs;
+        long expected = sentFrames.get() * subscribersPerSession;
         int n = Math.min(latencyCount.get(), latencies.length);
         long[] l = Arrays.copyOf(latencies, n);
         Arrays.sort(l);
-        System.out.printf("  delivered %,d of %,d expected (%.2f%%), %,.0f events/s delivered%n", delivered.get(),
-                expected, 100.0 * delivered.get() / Math.max(1, expected), delivered.get() / (double) seconds);
-        System.out.printf("  latency upstream send -> subscriber receive: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
-                pct(l, 0.50), pct(l, 0.99), pct(l, 0.999), n == 0 ? 0 : l[n - 1] / 1e6);
+        double cpu = pid == 0 ? -1 : (cpu1 - cpu0) / 100.0;
+        return new Result(rate, delivered.get(), expected, delivered.get() / (double) seconds, pct(l, 0.50), pct(l, 0.99),
+                pct(l, 0.999), n == 0 ? 0 : l[n - 1] / 1e6, cpu, status("VmHWM"));
+    }
+
+    /** Raises the rate until delivery falls behind; reports the highest rate that kept up. */
+    private void saturate(int from, int seconds) throws Exception {
+        System.out.println("saturation (raising events/s per session until delivery falls behind):");
+        Result best = null;
+        for (int rate = from; rate <= 2000; rate = (int) Math.ceil(rate * 1.5)) {
+            Result r = measure(rate, 2, seconds);
+            System.out.printf("  %4d/s per session: %,.0f events/s delivered (%.2f%% of expected), p99 %.1f ms -> %s%n", rate,
+                    r.perSecond(), 100.0 * r.delivered() / Math.max(1, r.expected()), r.p99(),
+                    r.keptUp() ? "keeps up" : "behind");
+            if (!r.keptUp()) {
+                break;
+            }
+            best = r;
+        }
+        if (best != null) {
+            System.out.printf("RESULT saturation rate=%d per_s=%.0f%n", best.rate(), best.perSecond());
+        }
+    }
+
+    /** RSS of the target with one session and growing numbers of idle subscribers. */
+    private void idle(String steps) throws Exception {
+        String id = create();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (upstreams.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        int open = 0;
+        List<long[]> points = new ArrayList<>();
+        for (String step : steps.split(",")) {
+            int target = Integer.parseInt(step.strip());
+            subscribe(id, target - open, false);
+            open = target;
+            Thread.sleep(3000);
+            long rss = status("VmRSS");
+            points.add(new long[] { open, rss });
+            System.out.printf("  %5d idle subscribers: target RSS %d MiB%n", open, rss / 1024);
+        }
+        long[] first = points.get(0);
+        long[] last = points.get(points.size() - 1);
+        double perSub = (last[1] - first[1]) * 1024.0 / Math.max(1, last[0] - first[0]);
+        System.out.printf("RESULT idle per_subscriber_bytes=%.0f%n", perSub);
+    }
+
+    private long cpuTicks() throws java.io.IOException {
+        if (pid == 0) {
+            return 0;
+        }
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    private long status(String key) throws java.io.IOException {
+        if (pid == 0) {
+            return 0;
+        }
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith(key + ":")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    private void tearDown() throws Exception {
+        sockets.forEach(WebSocket::close);
         for (String id : ids) {
             http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/sessions/" + id)).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding());
         }
-        sockets.forEach(WebSocket::close);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
