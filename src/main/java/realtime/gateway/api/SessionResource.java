@@ -125,10 +125,11 @@ public class SessionResource {
         GatewaySession s = session(id);
         Subscriber sub = new Subscriber("sse", TypeFilter.parse(types), envelope, true, config.fanout().maxPending()) {
             @Override
-            protected java.util.concurrent.CompletionStage<?> send(Frame frame, String text) {
-                return sink.send(sse.newEventBuilder().id(Long.toString(frame.seq()))
+            protected void send(Frame frame, String text, Runnable written) {
+                sink.send(sse.newEventBuilder().id(Long.toString(frame.seq()))
                         .name(frame.type() == null ? "message" : frame.type()).data(text).build())
                         .whenComplete((ok, err) -> {
+                            written.run();
                             if (err != null) {
                                 s.unsubscribe(this);
                                 close(1001, "client gone");

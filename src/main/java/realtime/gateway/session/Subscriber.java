@@ -1,6 +1,5 @@
 package realtime.gateway.session;
 
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +21,9 @@ public abstract class Subscriber {
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean closeIssued = new AtomicBoolean();
+    private volatile int closeCode;
+    private volatile String closeReason;
 
     /**
      * @param gatewayEvents whether {@code gateway.*} events are delivered (always, whatever the filter)
@@ -38,8 +40,11 @@ public abstract class Subscriber {
         return id;
     }
 
-    /** Hands the transport one text; completes when written. Must not block. */
-    protected abstract CompletionStage<?> send(Frame frame, String text);
+    /**
+     * Hands the transport one text. Must not block; must call {@code written} exactly once, when the
+     * transport has written the text or failed to.
+     */
+    protected abstract void send(Frame frame, String text, Runnable written);
 
     /** Closes the transport with a WebSocket close code and reason. */
     protected abstract void closeTransport(int code, String reason);
@@ -58,7 +63,7 @@ public abstract class Subscriber {
         }
         String text = envelope ? frame.enveloped() : frame.raw();
         try {
-            send(frame, text).whenComplete((ok, err) -> pending.decrementAndGet());
+            send(frame, text, this::written);
         } catch (RuntimeException e) {
             close(1011, "send failed");
             return false;
@@ -71,10 +76,30 @@ public abstract class Subscriber {
         return pending.get();
     }
 
-    /** Closes once; later calls do nothing. */
+    private void written() {
+        if (pending.decrementAndGet() == 0 && closed.get()) {
+            issueClose();
+        }
+    }
+
+    /**
+     * Closes once; later calls do nothing. A normal close waits until every frame handed over is written,
+     * so the final event arrives before the close frame; a slow consumer is closed at once.
+     */
     public final void close(int code, String reason) {
-        if (closed.compareAndSet(false, true)) {
-            closeTransport(code, reason);
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeCode = code;
+        closeReason = reason;
+        if (code == SLOW_CONSUMER || pending.get() <= 0) {
+            issueClose();
+        }
+    }
+
+    private void issueClose() {
+        if (closeIssued.compareAndSet(false, true)) {
+            closeTransport(closeCode, closeReason);
         }
     }
 

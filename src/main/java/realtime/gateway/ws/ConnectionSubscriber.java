@@ -1,7 +1,5 @@
 package realtime.gateway.ws;
 
-import java.util.concurrent.CompletionStage;
-
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import realtime.gateway.session.Frame;
@@ -12,8 +10,6 @@ import realtime.gateway.session.TypeFilter;
 final class ConnectionSubscriber extends Subscriber {
 
     private final WebSocketConnection connection;
-    /** The last send handed to the transport; a close waits for it so the final event goes out first. */
-    private volatile CompletionStage<?> lastSend = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     ConnectionSubscriber(WebSocketConnection connection, TypeFilter filter, boolean envelope, boolean gatewayEvents,
             int maxPending) {
@@ -22,23 +18,13 @@ final class ConnectionSubscriber extends Subscriber {
     }
 
     @Override
-    protected CompletionStage<?> send(Frame frame, String text) {
-        CompletionStage<?> sent = connection.sendText(text).subscribeAsCompletionStage();
-        lastSend = sent;
-        return sent;
+    protected void send(Frame frame, String text, Runnable written) {
+        // subscribe().with, not a CompletionStage: no future and no context capture per delivery.
+        connection.sendText(text).subscribe().with(v -> written.run(), e -> written.run());
     }
 
     @Override
     protected void closeTransport(int code, String reason) {
-        if (code == SLOW_CONSUMER) {
-            // Do not wait behind the backlog that caused the cut.
-            closeNow(code, reason);
-        } else {
-            lastSend.whenComplete((ok, err) -> closeNow(code, reason));
-        }
-    }
-
-    private void closeNow(int code, String reason) {
         if (connection.isOpen()) {
             connection.close(new CloseReason(code, reason)).subscribe().with(v -> {
             }, e -> {

@@ -338,6 +338,8 @@ public final class FanoutLoad {
         for (String s : args) {
             if (s.startsWith("--") && s.contains("=")) {
                 m.put(s.substring(2, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
+            } else if (s.startsWith("--")) {
+                m.put(s.substring(2), "true");
             }
         }
         return m;
