@@ -35,8 +35,13 @@ if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ ! -f target/test-classes/rea
 fi
 ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
-if [[ $TARGETS == *baseline* ]] && [ ! -d bench/baseline-node/node_modules/ws ]; then
-  (cd bench/baseline-node && npm ci --no-audit --no-fund --silent)
+if [[ $TARGETS == *baseline* ]]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "node/npm not found: skipping the baseline target (install Node.js to compare against it)" >&2
+    TARGETS=$(echo "$TARGETS" | sed -E 's/(^|,)baseline(,|$)/\1/; s/,$//; s/^,//')
+  elif [ ! -d bench/baseline-node/node_modules/ws ]; then
+    (cd bench/baseline-node && npm ci --no-audit --no-fund --silent)
+  fi
 fi
 
 PID=

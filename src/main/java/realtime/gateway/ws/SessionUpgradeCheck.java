@@ -7,8 +7,8 @@ import io.smallrye.mutiny.Uni;
 import realtime.gateway.session.SessionRegistry;
 
 /**
- * Refuses an upgrade to {@code /v1/sessions/{id}/events|audio} for an unknown session with 404, and a
- * producer upgrade to an ended session with 409, before the handshake completes.
+ * Refuses an upgrade to {@code /v1/sessions/{id}/audio} for an unknown session with 404, and to an ended
+ * session with 409, before the handshake completes. ({@link EventsRoute} does the same for subscribers.)
  */
 @ApplicationScoped
 public class SessionUpgradeCheck implements HttpUpgradeCheck {
@@ -21,15 +21,13 @@ public class SessionUpgradeCheck implements HttpUpgradeCheck {
 
     @Override
     public boolean appliesTo(String endpointId) {
-        return EventsSocket.ID.equals(endpointId) || AudioSocket.ID.equals(endpointId);
+        return AudioSocket.ID.equals(endpointId);
     }
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         return registry.get(context.pathParam("id"))
-                .map(s -> AudioSocket.ID.equals(context.endpointId()) && s.state().terminal()
-                        ? CheckResult.rejectUpgrade(409)
-                        : CheckResult.permitUpgrade())
+                .map(s -> s.state().terminal() ? CheckResult.rejectUpgrade(409) : CheckResult.permitUpgrade())
                 .orElseGet(() -> CheckResult.rejectUpgrade(404));
     }
 }
