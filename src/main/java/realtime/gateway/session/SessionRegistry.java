@@ -3,7 +3,6 @@ package realtime.gateway.session;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -21,6 +20,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.event.Ids;
 import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.event.Session;
 import realtime.gateway.upstream.UpstreamProvider;
@@ -34,7 +34,6 @@ import realtime.gateway.upstream.UpstreamProvider;
 public class SessionRegistry {
 
     private static final Logger LOG = Logger.getLogger(SessionRegistry.class);
-    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     /** How long a closing session may wait for the upstream's close before it is ended anyway. */
     private static final long CLOSE_GRACE_MS = 5000;
 
@@ -49,7 +48,6 @@ public class SessionRegistry {
     private final UpstreamProvider provider;
     private final RealtimeCodec codec = new RealtimeCodec();
     private final Vertx vertx;
-    private final SecureRandom random = new SecureRandom();
     private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
     private final Map<String, SecretEntry> secrets = new ConcurrentHashMap<>();
     private long sweeper = -1;
@@ -90,13 +88,13 @@ public class SessionRegistry {
             if (openCount() >= config.sessions().max()) {
                 throw new RegistryFullException(config.sessions().max());
             }
-            String id = "sess_" + randomString(24);
+            String id = Ids.random("sess_", 24);
             session = new GatewaySession(id, effectiveConfig, codec, provider, config.upstream().dialect(),
                     System::currentTimeMillis, config.upstream().appendChunkBytes(),
                     config.sessions().maxQueuedWhileConnecting());
             sessions.put(id, session);
         }
-        String secret = "ek_" + randomString(32);
+        String secret = Ids.random("ek_", 32);
         long expiresAt = System.currentTimeMillis() + secretTtl.toMillis();
         secrets.put(hash(secret), new SecretEntry(session.id(), expiresAt));
         session.start();
@@ -160,14 +158,6 @@ public class SessionRegistry {
             }
         }
         secrets.values().removeIf(e -> e.expiresAtMs <= now || !sessions.containsKey(e.sessionId));
-    }
-
-    private String randomString(int n) {
-        char[] c = new char[n];
-        for (int i = 0; i < n; i++) {
-            c[i] = ALPHABET[random.nextInt(ALPHABET.length)];
-        }
-        return new String(c);
     }
 
     static String hash(String secret) {

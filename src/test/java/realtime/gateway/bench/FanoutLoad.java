@@ -27,7 +27,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 /**
  * Fan-out load generator (used by {@code bench/run.sh} against the gateway, the Node baseline and the Vert.x
  * ceiling): a load-emitting fake Realtime upstream plus S×N subscribers, against a gateway
- * started separately (see {@code bench/fanout.sh}). Each upstream frame carries its send time in its
+ * started separately (see {@code bench/run.sh}). Each upstream frame carries its send time in its
  * {@code event_id}; subscribers record receive time. Prints delivered events/s and latency percentiles.
  * Runs are bounded: warm-up plus measurement seconds, then it stops by itself.
  */

@@ -1,6 +1,5 @@
 package realtime.gateway.upstream.local;
 
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -15,6 +14,7 @@ import realtime.gateway.event.ClientFrame;
 import realtime.gateway.event.ConversationEvent;
 import realtime.gateway.event.Details;
 import realtime.gateway.event.Errors;
+import realtime.gateway.event.Ids;
 import realtime.gateway.event.InputAudioEvent;
 import realtime.gateway.event.Item;
 import realtime.gateway.event.RealtimeCodec;
@@ -33,8 +33,6 @@ import realtime.gateway.upstream.UpstreamListener;
  */
 final class LocalSession implements UpstreamConnection {
 
-    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** VAD frame length. */
     private static final int FRAME_MS = 10;
     /** Consecutive loud frames before speech counts as started (ignores clicks). */
@@ -44,7 +42,7 @@ final class LocalSession implements UpstreamConnection {
     private final RealtimeCodec codec;
     private final Executor serial;
     private final UpstreamListener listener;
-    private final String sessionId = "sess_" + random(21);
+    private final String sessionId = Ids.random("sess_", 21);
     private final long expiresAt = System.currentTimeMillis() / 1000 + 3600;
 
     private Session.AudioFormat format = new Session.AudioFormat(Session.AudioFormat.PCM, 24000);
@@ -348,18 +346,10 @@ final class LocalSession implements UpstreamConnection {
     }
 
     private static String eventId() {
-        return "event_" + random(21);
+        return Ids.random("event_", 21);
     }
 
     private static String itemId() {
-        return "item_" + random(21);
-    }
-
-    private static String random(int n) {
-        char[] c = new char[n];
-        for (int i = 0; i < n; i++) {
-            c[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
-        }
-        return new String(c);
+        return Ids.random("item_", 21);
     }
 }
