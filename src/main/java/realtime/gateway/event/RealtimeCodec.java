@@ -4,7 +4,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -128,6 +130,33 @@ public final class RealtimeCodec {
     /** This codec's mapper, for callers that bind other wire bodies (REST) the same way. */
     public ObjectMapper mapper() {
         return mapper;
+    }
+
+    /**
+     * The top-level {@code type} of a frame without binding it: a streaming read that stops at the
+     * {@code type} key (the first key in practice). {@code null} when the frame is not a JSON object with
+     * a string type before any syntax error. Never throws.
+     */
+    public String peekType(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try (JsonParser p = mapper.getFactory().createParser(raw)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("type".equals(name)) {
+                    return value == JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Decodes one upstream text frame. Never throws. */

@@ -226,13 +226,26 @@ public final class GatewaySession implements UpstreamListener {
 
     // ---- upstream ----------------------------------------------------------------------------------
 
+    /** The upstream types the session acts on; every other frame is forwarded without being bound. */
+    static final Set<String> ACTED_ON = Set.of(InputAudioEvent.Committed.TYPE, InputAudioEvent.SpeechStarted.TYPE,
+            InputAudioEvent.SpeechStopped.TYPE, TranscriptionEvent.Completed.TYPE, SessionEvent.Updated.TYPE,
+            SessionEvent.TranscriptionUpdated.TYPE, SystemEvent.Error.TYPE);
+
     @Override
     public void onFrame(String text) {
-        ServerEvent event = codec.decodeServer(text);
-        String type = event.type();
+        // Peek at the type and bind only what the session acts on: most frames (deltas) are forwarded as they are.
+        String type = codec.peekType(text);
         eventsReceived.increment();
         eventsByType.computeIfAbsent(type == null ? "(malformed)" : type, k -> new LongAdder()).increment();
-        String fatal = null;
+        String fatal = type != null && ACTED_ON.contains(type) ? act(codec.decodeServer(text)) : null;
+        hub.publish(type, text, false);
+        if (fatal != null) {
+            fail(fatal, null);
+        }
+    }
+
+    /** Updates transcript, config or state from one decoded event; returns a reason when it is fatal. */
+    private String act(ServerEvent event) {
         if (event instanceof InputAudioEvent.Committed c) {
             transcript.committed(c.itemId(), c.previousItemId() == null ? null : c.previousItemId().orElse(null));
         } else if (event instanceof InputAudioEvent.SpeechStarted s) {
@@ -248,15 +261,12 @@ public final class GatewaySession implements UpstreamListener {
         } else if (event instanceof SystemEvent.Error e && e.error() != null && e.error().code() != null) {
             String code = e.error().code().orElse(null);
             if (code != null && FATAL_ERROR_CODES.contains(code)) {
-                fatal = "upstream error " + code + ": " + e.error().message();
+                return "upstream error " + code + ": " + e.error().message();
             }
         } else if (event instanceof ServerEvent.Malformed m) {
-            LOG.debugf("session %s: malformed upstream frame forwarded: %s", id, m.reason());
+            LOG.debugf("session %s: malformed upstream %s frame forwarded: %s", id, m.type(), m.reason());
         }
-        hub.publish(type, text, false);
-        if (fatal != null) {
-            fail(fatal, null);
-        }
+        return null;
     }
 
     @Override

@@ -257,7 +257,7 @@ public final class FanoutLoad {
     private void saturate(int from, int seconds) throws Exception {
         System.out.println("saturation (raising events/s per session until delivery falls behind):");
         Result best = null;
-        for (int rate = from; rate <= 2000; rate = (int) Math.ceil(rate * 1.5)) {
+        for (int rate = from; rate <= 2000; rate = (int) Math.ceil(rate * 1.25)) {
             Result r = measure(rate, 2, seconds);
             System.out.printf("  %4d/s per session: %,.0f events/s delivered (%.2f%% of expected), p99 %.1f ms -> %s%n", rate,
                     r.perSecond(), 100.0 * r.delivered() / Math.max(1, r.expected()), r.p99(),

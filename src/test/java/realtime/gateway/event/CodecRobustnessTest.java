@@ -134,4 +134,17 @@ class CodecRobustnessTest {
         assertEquals("{\"type\":\"session.update\",\"session\":{\"type\":\"transcription\",\"audio\":{\"input\":"
                 + "{\"noise_reduction\":null,\"turn_detection\":null}}}}", json);
     }
+
+    @Test
+    void peekTypeReadsTheTypeWithoutBindingAndNeverThrows() {
+        assertEquals("input_audio_buffer.committed", codec.peekType(
+                "{\"event_id\":\"e\",\"nested\":{\"type\":\"inner\"},\"type\":\"input_audio_buffer.committed\"}"));
+        assertEquals("x", codec.peekType("{\"type\":\"x\", garbage after"));
+        assertNull(codec.peekType("[1,2]"));
+        assertNull(codec.peekType("not json"));
+        assertNull(codec.peekType("{\"type\":7}"));
+        assertNull(codec.peekType("{\"a\":1}"));
+        assertNull(codec.peekType(""));
+        assertNull(codec.peekType(null));
+    }
 }
