@@ -117,5 +117,9 @@ public interface GatewayConfig {
         /** Frames a subscriber may have unsent before it is closed with 4008 "slow consumer". Default 1024. */
         @WithDefault("1024")
         int maxPending();
+
+        /** WebSocket ping interval for subscribers on {@code /v1/sessions/{id}/events}; 0 turns pings off. Default 20 s. */
+        @WithDefault("20s")
+        Duration pingInterval();
     }
 }

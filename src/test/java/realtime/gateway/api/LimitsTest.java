@@ -29,7 +29,7 @@ public class LimitsTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway.sessions.max", "2", "gateway.sessions.idle-timeout", "2s",
-                    "gateway.sessions.sweep-interval", "200ms");
+                    "gateway.sessions.sweep-interval", "200ms", "gateway.fanout.ping-interval", "200ms");
         }
     }
 
@@ -50,6 +50,27 @@ public class LimitsTest {
         ids.forEach(id -> given().delete("/v1/sessions/" + id).then().statusCode(200));
         Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> given().get("/q/health/ready").then().extract().statusCode() == 200);
+    }
+
+    @Test
+    public void eventSubscribersArePinged() throws Exception {
+        String id = given().contentType("application/json").body("{}").post("/v1/realtime/transcription_sessions")
+                .then().statusCode(200).extract().path("id");
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+            vertx.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1")
+                    .setPort(io.restassured.RestAssured.port).setURI("/v1/sessions/" + id + "/events"))
+                    .map(ws -> ws.frameHandler(f -> {
+                        if (f.type() == io.vertx.core.http.WebSocketFrameType.PING) {
+                            pings.incrementAndGet();
+                        }
+                    })).toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pings.get() >= 2);
+        } finally {
+            vertx.close();
+            given().delete("/v1/sessions/" + id).then().statusCode(200);
+        }
     }
 
     @Test
