@@ -2,7 +2,6 @@ package realtime.gateway.api;
 
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -78,20 +77,25 @@ public class TranscriptionConfigs {
                 oneOf(m, MODALITIES, "modalities");
             }
         }
-        Session.AudioFormat format = null;
-        if (req.inputAudioFormat() != null) {
-            oneOf(req.inputAudioFormat(), Set.of(Dialects.PCM16, Dialects.G711_ULAW, Dialects.G711_ALAW),
-                    "input_audio_format");
-            format = Dialects.gaFormat(req.inputAudioFormat());
-        }
-        Session ga = Session.transcription(Session.TYPE_TRANSCRIPTION,
-                new Session.Audio(new Session.AudioInput(format, req.inputAudioTranscription(),
-                        req.inputAudioNoiseReduction(), req.turnDetection()), null),
-                req.include());
-        validate(ga, BETA_NAMES);
+        Session ga = betaToGa(Session.betaTranscription(req.inputAudioFormat(), req.inputAudioTranscription(),
+                req.turnDetection(), req.inputAudioNoiseReduction(), req.include()), "");
         Integer seconds = req.clientSecret() == null || req.clientSecret().expiresAt() == null ? null
                 : expiry(req.clientSecret().expiresAt(), "client_secret.expires_at");
         return new Accepted(effective(ga), ttl(seconds));
+    }
+
+    /**
+     * Validates a beta transcription config (REST a.1 body or {@code transcription_session.update} session)
+     * and maps it to the GA shape; error params are beta names under {@code prefix}.
+     */
+    public Session betaToGa(Session beta, String prefix) {
+        if (beta.inputAudioFormat() != null) {
+            oneOf(beta.inputAudioFormat(), Set.of(Dialects.PCM16, Dialects.G711_ULAW, Dialects.G711_ALAW),
+                    prefix + "input_audio_format");
+        }
+        Session ga = Dialects.toGa(beta);
+        validate(ga, p -> prefix + BETA_NAMES.apply(p));
+        return ga;
     }
 
     /** Parses and validates a GA {@code client_secrets} body; only {@code session.type: transcription}. */
@@ -318,9 +322,5 @@ public class TranscriptionConfigs {
 
     private static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-    }
-
-    static List<String> sorted(Set<String> s) {
-        return s.stream().sorted().toList();
     }
 }

@@ -86,7 +86,7 @@ public class ProducerInput {
                 throw ApiException.invalid("session", "missing_required_parameter", "Missing required parameter: 'session'.");
             }
             if (!Dialects.isGa(s)) {
-                return new ClientEvent.SessionUpdate(u.eventId(), betaToGaChecked(s));
+                return new ClientEvent.SessionUpdate(u.eventId(), configs.betaToGa(s, "session."));
             }
             if (!Session.TYPE_TRANSCRIPTION.equals(s.type())) {
                 throw ApiException.invalid("session.type", "invalid_value",
@@ -99,7 +99,7 @@ public class ProducerInput {
             if (u.session() == null) {
                 throw ApiException.invalid("session", "missing_required_parameter", "Missing required parameter: 'session'.");
             }
-            return new ClientEvent.SessionUpdate(u.eventId(), betaToGaChecked(u.session()));
+            return new ClientEvent.SessionUpdate(u.eventId(), configs.betaToGa(u.session(), "session."));
         }
         if (event instanceof ClientEvent.InputAudioBufferAppend a) {
             if (a.audio() == null) {
@@ -112,18 +112,6 @@ public class ProducerInput {
             }
         }
         return event;
-    }
-
-    private Session betaToGaChecked(Session beta) {
-        if (beta.inputAudioFormat() != null && !Dialects.PCM16.equals(beta.inputAudioFormat())
-                && !Dialects.G711_ULAW.equals(beta.inputAudioFormat())
-                && !Dialects.G711_ALAW.equals(beta.inputAudioFormat())) {
-            throw ApiException.invalid("session.input_audio_format", "invalid_value", "Invalid value: '"
-                    + beta.inputAudioFormat() + "'. Supported values are: 'g711_alaw', 'g711_ulaw', 'pcm16'.");
-        }
-        Session ga = Dialects.toGa(beta);
-        configs.validate(ga, p -> "session." + TranscriptionConfigs.BETA_NAMES.apply(p));
-        return ga;
     }
 
     private String error(Details.ErrorDetail detail) {

@@ -188,10 +188,6 @@ public final class FakeRealtimeServer {
             });
         }
 
-        public boolean isBeta() {
-            return beta;
-        }
-
         /** Received frames decoded, for assertions. */
         public List<JsonNode> receivedJson() {
             List<JsonNode> out = new ArrayList<>();

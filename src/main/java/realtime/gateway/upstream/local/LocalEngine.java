@@ -182,11 +182,6 @@ public class LocalEngine {
         return text.toString();
     }
 
-    /** Jobs waiting for a recognizer. */
-    public int queued() {
-        return workers.getQueue().size();
-    }
-
     @PreDestroy
     void stop() {
         workers.shutdownNow();
