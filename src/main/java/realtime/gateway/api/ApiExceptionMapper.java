@@ -10,6 +10,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import realtime.gateway.audio.AudioFormatException;
+import realtime.gateway.session.LimitExceededException;
 import realtime.gateway.session.RegistryFullException;
 import realtime.gateway.session.SessionClosedException;
 
@@ -31,6 +32,17 @@ public class ApiExceptionMapper {
     @ServerExceptionMapper
     public Response full(RegistryFullException e) {
         return api(new ApiException(429, "rate_limit_error", "session_limit_reached", e.getMessage(), null, 1));
+    }
+
+    @ServerExceptionMapper
+    public Response limit(LimitExceededException e) {
+        return api(limitError(e));
+    }
+
+    /** A quota refusal: 429, {@code Retry-After}, and the limit's name as the error's {@code param}. */
+    static ApiException limitError(LimitExceededException e) {
+        return new ApiException(429, "rate_limit_error", "quota_exceeded", e.getMessage(), e.limit(),
+                (int) Math.min(Integer.MAX_VALUE, e.retryAfterSeconds()));
     }
 
     @ServerExceptionMapper

@@ -9,6 +9,9 @@ import jakarta.ws.rs.core.MediaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.vertx.ext.web.RoutingContext;
+import realtime.gateway.auth.Accounts;
+import realtime.gateway.auth.Caller;
 import realtime.gateway.event.Dialects;
 import realtime.gateway.event.Session;
 import realtime.gateway.session.SessionRegistry;
@@ -23,22 +26,27 @@ import realtime.gateway.session.SessionRegistry;
 @Produces(MediaType.APPLICATION_JSON)
 public class RealtimeResource {
 
-    private final SessionRegistry registry;
+    private final Accounts accounts;
     private final TranscriptionConfigs configs;
     private final ObjectMapper mapper;
 
-    public RealtimeResource(SessionRegistry registry, TranscriptionConfigs configs) {
-        this.registry = registry;
+    public RealtimeResource(SessionRegistry registry, Accounts accounts, TranscriptionConfigs configs) {
+        this.accounts = accounts;
         this.configs = configs;
         this.mapper = registry.codec().mapper();
+    }
+
+    private SessionRegistry.Created create(RoutingContext rc, TranscriptionConfigs.Accepted accepted) {
+        Caller.Key key = (Caller.Key) AccessFilter.caller(rc);
+        return accounts.createSession(key.key(), accepted.config(), accepted.secretTtl());
     }
 
     /** Beta: the transcription session object with {@code client_secret {value, expires_at}}. */
     @POST
     @Path("/transcription_sessions")
-    public ObjectNode createTranscriptionSession(String body) {
+    public ObjectNode createTranscriptionSession(String body, RoutingContext rc) {
         TranscriptionConfigs.Accepted accepted = configs.fromBeta(body);
-        SessionRegistry.Created created = registry.create(accepted.config(), accepted.secretTtl());
+        SessionRegistry.Created created = create(rc, accepted);
         Session beta = Dialects.toBeta(accepted.config());
         ObjectNode out = mapper.createObjectNode();
         out.put("id", created.session().id());
@@ -55,9 +63,9 @@ public class RealtimeResource {
     /** GA: {@code {value, expires_at, session}} for a {@code session.type: "transcription"} body. */
     @POST
     @Path("/client_secrets")
-    public ObjectNode createClientSecret(String body) {
+    public ObjectNode createClientSecret(String body, RoutingContext rc) {
         TranscriptionConfigs.Accepted accepted = configs.fromGa(body);
-        SessionRegistry.Created created = registry.create(accepted.config(), accepted.secretTtl());
+        SessionRegistry.Created created = create(rc, accepted);
         ObjectNode out = mapper.createObjectNode();
         out.put("value", created.clientSecret());
         out.put("expires_at", created.secretExpiresAt() / 1000);

@@ -19,6 +19,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
+import io.vertx.ext.web.RoutingContext;
+import realtime.gateway.auth.Caller;
 import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.session.Frame;
 import realtime.gateway.session.GatewaySession;
@@ -45,9 +47,12 @@ public class SessionResource {
     public record SessionList(String object, List<SessionSnapshot> data) {
     }
 
+    /** Newest first; a {@code client} key sees only the sessions it created. */
     @GET
-    public SessionList list() {
+    public SessionList list(RoutingContext rc) {
+        Caller.Key key = (Caller.Key) AccessFilter.caller(rc);
         return new SessionList("list", registry.all().stream()
+                .filter(s -> key.key().admin() || s.owner().equals(key.key().name()))
                 .sorted(Comparator.comparingLong(GatewaySession::createdAt).reversed())
                 .map(GatewaySession::snapshot).toList());
     }
@@ -146,7 +151,10 @@ public class SessionResource {
     }
 
     private GatewaySession session(String id) {
-        return registry.get(id).orElseThrow(() -> ApiException.notFound(
-                "No session with id '" + id + "'. List sessions with GET /v1/sessions."));
+        return registry.get(id).orElseThrow(() -> ApiException.notFound(notFoundMessage(id)));
+    }
+
+    static String notFoundMessage(String id) {
+        return "No session with id '" + id + "'. List your sessions with GET /v1/sessions.";
     }
 }

@@ -23,6 +23,75 @@ public interface GatewayConfig {
     /** The local transcription engine. */
     Local local();
 
+    /** Callers: API keys, scoped tokens and quotas. */
+    Auth auth();
+
+    /** HTTP concerns outside the API itself. */
+    Http http();
+
+    /** {@code gateway.auth.*}. */
+    interface Auth {
+
+        /**
+         * Whether every path but {@code /q/health/*} needs a credential. Default true; false is for local
+         * development only and is warned about at every start.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The API keys, from the {@code GATEWAY_AUTH_KEYS} environment variable: entries separated by
+         * {@code ;}, attributes by {@code ,}, e.g. {@code name=ops,role=admin,key-sha256=<hex>;name=app,key=<secret>,max-sessions=5}.
+         * No default: without keys the gateway generates one admin key per start and logs it once.
+         */
+        Optional<String> keys();
+
+        /** Quotas of a key that does not set its own. */
+        Quota quota();
+
+        /** Lifetime of a scoped session token when the request names none. Default 10 min. */
+        @WithDefault("10m")
+        Duration tokenDefaultTtl();
+
+        /** Longest lifetime a scoped session token may ask for. Default 24 h. */
+        @WithDefault("24h")
+        Duration tokenMaxTtl();
+
+        /** How long per-key usage is kept for {@code GET /v1/usage}. Default 31 days. */
+        @WithDefault("31d")
+        Duration usageRetention();
+    }
+
+    /** {@code gateway.auth.quota.*}: the default quotas of every key (each key may override them). */
+    interface Quota {
+
+        /** Sessions a key may have open at once. Default 100. */
+        @WithDefault("100")
+        int maxSessions();
+
+        /** A session is committed and closed when it reaches this age. Default 1 h (the upstream's own cap). */
+        @WithDefault("1h")
+        Duration maxSessionDuration();
+
+        /** Seconds of audio a key may send upstream in any 24 hours. Default 360000 (100 h). */
+        @WithDefault("360000")
+        long audioSecondsPerDay();
+
+        /** Session creates per minute (a token bucket of this size, refilled evenly). Default 60. */
+        @WithDefault("60")
+        int createsPerMinute();
+    }
+
+    /** {@code gateway.http.*}. */
+    interface Http {
+
+        /**
+         * Origins allowed to call the API from a browser (CORS), comma-separated, e.g.
+         * {@code https://app.example.com}; {@code *} allows any. Default: none.
+         */
+        Optional<java.util.List<String>> corsOrigins();
+    }
+
     /** {@code gateway.upstream.*}. */
     interface Upstream {
 

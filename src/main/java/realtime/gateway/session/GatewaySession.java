@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.event.ClientEvent;
+import realtime.gateway.event.Details;
 import realtime.gateway.event.Dialects;
 import realtime.gateway.event.InputAudioEvent;
 import realtime.gateway.event.RealtimeCodec;
@@ -52,6 +53,9 @@ public final class GatewaySession implements UpstreamListener {
     private final long createdAt;
     private final SessionHub hub;
     private final Transcript transcript = new Transcript();
+    private final SessionOwner owner;
+    private final long deadline;
+    private final SessionUsage.Counter usage = new SessionUsage.Counter();
 
     private final AtomicLong audioBytes = new AtomicLong();
     private final AtomicLong audioMs = new AtomicLong();
@@ -70,10 +74,17 @@ public final class GatewaySession implements UpstreamListener {
     private volatile long stateSince;
     private UpstreamConnection upstream;
     private boolean finished;
+    /** Audio appended since the last commit (ours or the VAD's); a drain commits only when there is some. */
+    private long uncommittedBytes;
+    /** While draining (closing at a limit) the upstream stays open until pending turns finish or this passes. */
+    private volatile long drainUntil = -1;
+    private volatile boolean awaitingCommit;
 
     GatewaySession(String id, Session config, RealtimeCodec codec, UpstreamProvider provider,
-            GatewayConfig.Dialect dialect, LongSupplier clock, int appendChunkBytes, int maxQueued) {
+            GatewayConfig.Dialect dialect, LongSupplier clock, int appendChunkBytes, int maxQueued,
+            SessionOwner owner) {
         this.id = id;
+        this.owner = owner;
         this.config = config;
         this.codec = codec;
         this.provider = provider;
@@ -85,6 +96,8 @@ public final class GatewaySession implements UpstreamListener {
         this.lastActivity = createdAt;
         this.stateSince = createdAt;
         this.hub = new SessionHub(clock);
+        long max = owner.maxDuration().toMillis();
+        this.deadline = createdAt + max < createdAt ? Long.MAX_VALUE : createdAt + max;
     }
 
     /** Opens the upstream connection; the session is usable (subscribable, queueing input) at once. */
@@ -131,13 +144,21 @@ public final class GatewaySession implements UpstreamListener {
             out = new ClientEvent.TranscriptionSessionUpdate(u.eventId(), Dialects.toBeta(u.session()));
         }
         if (event instanceof ClientEvent.InputAudioBufferAppend a) {
-            countAudio(a.audio() == null ? 0 : base64Length(a.audio()));
+            int bytes = a.audio() == null ? 0 : base64Length(a.audio());
+            chargeAudio(bytes);
+            sendText(codec.encode(out));
+            countAudio(bytes);
+            return;
+        }
+        if (event instanceof ClientEvent.InputAudioBufferCommit || event instanceof ClientEvent.InputAudioBufferClear) {
+            resetUncommitted();
         }
         sendText(codec.encode(out));
     }
 
     /** Appends audio already in the session's input format, in chunks within the upstream's limit. */
     public void appendAudio(byte[] audio) {
+        chargeAudio(audio.length);
         for (int off = 0; off < audio.length; off += appendChunkBytes) {
             int len = Math.min(appendChunkBytes, audio.length - off);
             byte[] chunk = off == 0 && len == audio.length ? audio : java.util.Arrays.copyOfRange(audio, off, off + len);
@@ -153,7 +174,24 @@ public final class GatewaySession implements UpstreamListener {
         return n / 4 * 3 - pad;
     }
 
+    /**
+     * Charges the owner for audio about to be sent; refuses it (nothing sent, nothing charged) when the
+     * session no longer takes input or the owner's quota does not allow it.
+     */
+    private void chargeAudio(int bytes) {
+        SessionState st = state;
+        if (st != SessionState.ACTIVE && st != SessionState.CONNECTING) {
+            throw new SessionClosedException(id, st);
+        }
+        double ms = bytes / (double) bytesPerMs();
+        owner.usage().chargeAudio(ms);
+        usage.audio(ms);
+    }
+
     private void countAudio(int bytes) {
+        synchronized (this) {
+            uncommittedBytes += bytes;
+        }
         audioBytes.addAndGet(bytes);
         audioMs.set(audioBytes.get() / bytesPerMs());
         lastActivity = clock.getAsLong();
@@ -173,10 +211,16 @@ public final class GatewaySession implements UpstreamListener {
 
     public void commit() {
         sendText(codec.encode(new ClientEvent.InputAudioBufferCommit(null)));
+        resetUncommitted();
     }
 
     public void clear() {
         sendText(codec.encode(new ClientEvent.InputAudioBufferClear(null)));
+        resetUncommitted();
+    }
+
+    private synchronized void resetUncommitted() {
+        uncommittedBytes = 0;
     }
 
     private void sendText(String text) {
@@ -229,7 +273,7 @@ public final class GatewaySession implements UpstreamListener {
     /** The upstream types the session acts on; every other frame is forwarded without being bound. */
     static final Set<String> ACTED_ON = Set.of(InputAudioEvent.Committed.TYPE, InputAudioEvent.SpeechStarted.TYPE,
             InputAudioEvent.SpeechStopped.TYPE, TranscriptionEvent.Completed.TYPE, SessionEvent.Updated.TYPE,
-            SessionEvent.TranscriptionUpdated.TYPE, SystemEvent.Error.TYPE);
+            SessionEvent.TranscriptionUpdated.TYPE, SystemEvent.Error.TYPE, TranscriptionEvent.Failed.TYPE);
 
     @Override
     public void onFrame(String text) {
@@ -241,25 +285,37 @@ public final class GatewaySession implements UpstreamListener {
         hub.publish(type, text, false);
         if (fatal != null) {
             fail(fatal, null);
+        } else if (drainUntil >= 0) {
+            drainStep(clock.getAsLong());
         }
     }
 
     /** Updates transcript, config or state from one decoded event; returns a reason when it is fatal. */
     private String act(ServerEvent event) {
         if (event instanceof InputAudioEvent.Committed c) {
+            awaitingCommit = false;
+            resetUncommitted();
             transcript.committed(c.itemId(), c.previousItemId() == null ? null : c.previousItemId().orElse(null));
         } else if (event instanceof InputAudioEvent.SpeechStarted s) {
             transcript.speechStarted(s.itemId(), s.audioStartMs());
         } else if (event instanceof InputAudioEvent.SpeechStopped s) {
             transcript.speechStopped(s.itemId(), s.audioEndMs());
         } else if (event instanceof TranscriptionEvent.Completed c) {
-            transcript.completed(c.itemId(), c.transcript(), c.usage() == null ? null : c.usage().orElse(null));
+            Details.TranscriptionUsage u = c.usage() == null ? null : c.usage().orElse(null);
+            transcript.completed(c.itemId(), c.transcript(), u);
+            usage.upstream(u);
+            owner.usage().upstreamUsage(u);
+        } else if (event instanceof TranscriptionEvent.Failed f) {
+            transcript.failed(f.itemId());
         } else if (event instanceof SessionEvent.Updated u && u.session() != null) {
             config = u.session();
         } else if (event instanceof SessionEvent.TranscriptionUpdated u && u.session() != null) {
             config = Dialects.toGa(u.session());
         } else if (event instanceof SystemEvent.Error e && e.error() != null && e.error().code() != null) {
             String code = e.error().code().orElse(null);
+            if (code != null && code.contains("commit_empty")) {
+                awaitingCommit = false;
+            }
             if (code != null && FATAL_ERROR_CODES.contains(code)) {
                 return "upstream error " + code + ": " + e.error().message();
             }
@@ -314,6 +370,66 @@ public final class GatewaySession implements UpstreamListener {
         } else {
             conn.close(1000, "session closed");
         }
+    }
+
+    /**
+     * Ends the session at a limit without losing speech: uncommitted audio is committed, input is refused
+     * from now on ({@code closing}, with {@code why} told to subscribers), and the upstream is closed once
+     * every committed turn is transcribed or {@code graceMs} has passed.
+     */
+    public void drainAndClose(String why, long graceMs) {
+        synchronized (this) {
+            if (state != SessionState.ACTIVE) {
+                if (state == SessionState.CONNECTING) {
+                    // Nothing has reached the upstream yet that could be transcribed in time.
+                    queued.clear();
+                }
+                if (state.terminal() || state == SessionState.CLOSING) {
+                    return;
+                }
+            } else {
+                if (uncommittedBytes >= 100L * bytesPerMs()) {
+                    upstream.send(codec.encode(new ClientEvent.InputAudioBufferCommit(null)));
+                    awaitingCommit = true;
+                }
+                drainUntil = clock.getAsLong() + graceMs;
+                transition(SessionState.CLOSING, why);
+            }
+        }
+        if (drainUntil < 0) {
+            close(why);
+        } else {
+            LOG.infof("session %s: draining: %s", id, why);
+            drainStep(clock.getAsLong());
+        }
+    }
+
+    /** Closes the upstream of a draining session once nothing is pending or its grace has passed. */
+    void drainStep(long now) {
+        UpstreamConnection conn;
+        synchronized (this) {
+            if (drainUntil < 0 || (now < drainUntil && (awaitingCommit || transcript.pending() > 0))) {
+                return;
+            }
+            drainUntil = -1;
+            stateSince = now;
+            conn = upstream;
+        }
+        if (conn == null) {
+            finish();
+        } else {
+            conn.close(1000, "session closed");
+        }
+    }
+
+    /** True while the session waits for its last transcriptions before closing. */
+    boolean draining() {
+        return drainUntil >= 0;
+    }
+
+    /** When the owner's maximum session duration is reached. */
+    long deadline() {
+        return deadline;
     }
 
     /** Moves to {@code failed}; the upstream, if any, is closed. */
@@ -400,6 +516,15 @@ public final class GatewaySession implements UpstreamListener {
         return transcript;
     }
 
+    /** The key that created the session. */
+    public String owner() {
+        return owner.name();
+    }
+
+    public SessionUsage usage() {
+        return usage.view();
+    }
+
     public long createdAt() {
         return createdAt;
     }
@@ -427,6 +552,7 @@ public final class GatewaySession implements UpstreamListener {
         return new SessionSnapshot(id, "gateway.session", state.wire(), reason, closeCode, provider.name(),
                 createdAt, closedAt, config,
                 new SessionSnapshot.Counters(audioBytes.get(), audioMs.get(), eventsReceived.sum(), byType,
-                        hub.subscribersNow(), hub.subscribersTotal(), producers.get()));
+                        hub.subscribersNow(), hub.subscribersTotal(), producers.get()),
+                owner.name(), usage.view());
     }
 }

@@ -36,6 +36,8 @@ public class SessionRegistry {
     private static final Logger LOG = Logger.getLogger(SessionRegistry.class);
     /** How long a closing session may wait for the upstream's close before it is ended anyway. */
     private static final long CLOSE_GRACE_MS = 5000;
+    /** How long a session ended at a limit waits for its last transcriptions before closing the upstream. */
+    static final long DRAIN_GRACE_MS = 15000;
 
     /** A created session with the secret that opens a producer connection to it. */
     public record Created(GatewaySession session, String clientSecret, long secretExpiresAt) {
@@ -78,20 +80,35 @@ public class SessionRegistry {
     }
 
     /**
-     * Creates a session with an effective GA transcription configuration and opens its upstream.
+     * Creates a session for {@code owner} with an effective GA transcription configuration and opens its upstream.
      *
      * @throws RegistryFullException when {@code gateway.sessions.max} sessions are open
+     * @throws LimitExceededException when the owner already has its maximum of open sessions
      */
-    public Created create(Session effectiveConfig, Duration secretTtl) {
+    public Created create(Session effectiveConfig, Duration secretTtl, SessionOwner owner) {
         GatewaySession session;
         synchronized (this) {
             if (openCount() >= config.sessions().max()) {
                 throw new RegistryFullException(config.sessions().max());
             }
+            int mine = 0;
+            long soonestEnd = Long.MAX_VALUE;
+            for (GatewaySession s : sessions.values()) {
+                if (!s.state().terminal() && s.owner().equals(owner.name())) {
+                    mine++;
+                    soonestEnd = Math.min(soonestEnd, s.deadline());
+                }
+            }
+            if (mine >= owner.maxSessions()) {
+                long wait = (soonestEnd - System.currentTimeMillis() + 999) / 1000;
+                throw new LimitExceededException("max-sessions", "Key '" + owner.name() + "' already has " + mine
+                        + " open sessions, its max-sessions quota; close one (DELETE /v1/sessions/{id}) and retry.",
+                        Math.min(Math.max(wait, 1), 60));
+            }
             String id = Ids.random("sess_", 24);
             session = new GatewaySession(id, effectiveConfig, codec, provider, config.upstream().dialect(),
                     System::currentTimeMillis, config.upstream().appendChunkBytes(),
-                    config.sessions().maxQueuedWhileConnecting());
+                    config.sessions().maxQueuedWhileConnecting(), owner);
             sessions.put(id, session);
         }
         String secret = Ids.random("ek_", 32);
@@ -115,7 +132,12 @@ public class SessionRegistry {
         if (secret == null || secret.isEmpty()) {
             return Optional.empty();
         }
-        SecretEntry e = secrets.get(hash(secret));
+        return bySecretHash(hash(secret), allowExpired);
+    }
+
+    /** As {@link #bySecret}, for a secret already hashed (SHA-256, lower-case hex). */
+    public Optional<GatewaySession> bySecretHash(String sha256, boolean allowExpired) {
+        SecretEntry e = secrets.get(sha256);
         if (e == null || (!allowExpired && e.expiresAtMs <= System.currentTimeMillis())) {
             return Optional.empty();
         }
@@ -137,7 +159,10 @@ public class SessionRegistry {
         return openCount() >= config.sessions().max();
     }
 
-    /** Closes idle sessions, ends stuck closes, forgets sessions past retention and expired secrets. */
+    /**
+     * Closes idle sessions and sessions at their owner's maximum duration, ends stuck closes, forgets
+     * sessions past retention and expired secrets.
+     */
     void sweep() {
         long now = System.currentTimeMillis();
         long idle = config.sessions().idleTimeout().toMillis();
@@ -145,7 +170,12 @@ public class SessionRegistry {
         long connectLimit = config.upstream().connectTimeout().toMillis() + CLOSE_GRACE_MS;
         for (GatewaySession s : sessions.values()) {
             SessionState st = s.state();
-            if (st == SessionState.CONNECTING && s.stateAgeMs(now) >= connectLimit) {
+            if (s.draining()) {
+                s.drainStep(now);
+            } else if ((st == SessionState.ACTIVE || st == SessionState.CONNECTING) && now >= s.deadline()) {
+                s.drainAndClose("maximum session duration of " + formatDuration(s.deadline() - s.createdAt())
+                        + " reached (max-session-duration of key '" + s.owner() + "')", DRAIN_GRACE_MS);
+            } else if (st == SessionState.CONNECTING && s.stateAgeMs(now) >= connectLimit) {
                 s.fail("upstream did not connect within " + connectLimit / 1000 + " s", null);
             } else if ((st == SessionState.ACTIVE || st == SessionState.CONNECTING) && s.idleMs(now) >= idle) {
                 s.close("idle for " + config.sessions().idleTimeout().toSeconds()
@@ -158,6 +188,14 @@ public class SessionRegistry {
             }
         }
         secrets.values().removeIf(e -> e.expiresAtMs <= now || !sessions.containsKey(e.sessionId));
+    }
+
+    static String formatDuration(long ms) {
+        Duration d = Duration.ofMillis(ms);
+        if (d.toSeconds() < 60 || d.toSeconds() % 60 != 0) {
+            return d.toSeconds() + " s";
+        }
+        return d.toMinutes() % 60 == 0 ? d.toHours() + " h" : d.toMinutes() + " min";
     }
 
     static String hash(String secret) {

@@ -19,7 +19,9 @@ public record SessionSnapshot(
         long createdAt,
         Long closedAt,
         Session config,
-        Counters counters) {
+        Counters counters,
+        String owner,
+        SessionUsage usage) {
 
     /** Traffic counters. */
     @Wire

@@ -38,6 +38,7 @@ public final class Transcript {
         Long startMs;
         Long endMs;
         String text;
+        boolean failed;
         Details.TranscriptionUsage usage;
 
         Turn(String itemId) {
@@ -71,6 +72,21 @@ public final class Transcript {
         t.text = text == null ? "" : text;
         t.usage = usage;
         t.arrival = ++arrivals;
+    }
+
+    public synchronized void failed(String itemId) {
+        turn(itemId).failed = true;
+    }
+
+    /** Committed turns whose transcription has neither completed nor failed yet. */
+    public synchronized int pending() {
+        int n = 0;
+        for (Turn t : turns.values()) {
+            if (t.committed && t.text == null && !t.failed) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Completed turns in speech order. */

@@ -7,6 +7,8 @@ final class Keys {
 
     static final TypedKey<ConnectionSubscriber> SUBSCRIBER = new TypedKey<>("gateway.subscriber");
     static final TypedKey<String> SESSION = TypedKey.forString("gateway.session");
+    /** Set when the connection's API key created the session at connect: the session ends with the connection. */
+    static final TypedKey<Boolean> CREATED_ON_CONNECT = TypedKey.forBoolean("gateway.created-on-connect");
 
     private Keys() {
     }

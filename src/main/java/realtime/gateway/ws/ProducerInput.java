@@ -16,6 +16,7 @@ import realtime.gateway.event.Errors;
 import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.event.Session;
 import realtime.gateway.session.GatewaySession;
+import realtime.gateway.session.LimitExceededException;
 import realtime.gateway.session.SessionClosedException;
 import realtime.gateway.session.SessionRegistry;
 
@@ -51,6 +52,8 @@ public class ProducerInput {
             return Optional.of(error(Errors.invalidRequest(e.code(), e.getMessage(), e.param(), event.eventId())));
         } catch (SessionClosedException | IllegalStateException e) {
             return Optional.of(error(Errors.invalidRequest("session_closed", e.getMessage(), null, event.eventId())));
+        } catch (LimitExceededException e) {
+            return Optional.of(error(quota(e, event.eventId())));
         }
     }
 
@@ -69,6 +72,8 @@ public class ProducerInput {
             return Optional.empty();
         } catch (SessionClosedException | IllegalStateException e) {
             return Optional.of(error(Errors.invalidRequest("session_closed", e.getMessage(), null, null)));
+        } catch (LimitExceededException e) {
+            return Optional.of(error(quota(e, null)));
         }
     }
 
@@ -112,6 +117,12 @@ public class ProducerInput {
             }
         }
         return event;
+    }
+
+    /** A quota refusal as an error event: the limit is the {@code param}, the message says when to retry. */
+    private static Details.ErrorDetail quota(LimitExceededException e, String eventId) {
+        return new Details.ErrorDetail("rate_limit_error", Optional.of("quota_exceeded"), e.getMessage(),
+                Optional.of(e.limit()), Optional.ofNullable(eventId));
     }
 
     private String error(Details.ErrorDetail detail) {

@@ -79,6 +79,9 @@ public class RealtimeSocket {
         if (s != null && sub != null) {
             s.unsubscribe(sub);
             s.producerDetached();
+            if (Boolean.TRUE.equals(connection.userData().get(Keys.CREATED_ON_CONNECT))) {
+                s.close("the /v1/realtime connection that created the session closed");
+            }
         }
     }
 

@@ -1,28 +1,39 @@
 package realtime.gateway.ws;
 
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import realtime.gateway.api.TranscriptionConfigs;
+import realtime.gateway.auth.Accounts;
+import realtime.gateway.auth.Authenticator;
+import realtime.gateway.auth.Caller;
+import realtime.gateway.session.LimitExceededException;
+import realtime.gateway.session.RegistryFullException;
 import realtime.gateway.session.SessionRegistry;
 
 /**
- * Authenticates {@code /v1/realtime}: a gateway client secret as {@code Authorization: Bearer <secret>}
- * or, for browsers, as the subprotocol {@code openai-insecure-api-key.<secret>}. Missing, unknown and
- * expired secrets are refused with 401 before the upgrade; a good one binds the connection to its session.
+ * Binds a {@code /v1/realtime} connection to its session. With a session's client secret
+ * ({@code Authorization: Bearer <secret>} or, for browsers, the subprotocol
+ * {@code openai-insecure-api-key.<secret>}) the connection joins that session. With a gateway API key a
+ * new transcription session is created for the key, as OpenAI does for a standard key; it lives as long
+ * as the connection and is configured with {@code session.update}. Quota refusals are 429 with
+ * {@code Retry-After}; the access filter has already refused missing and invalid credentials with 401.
  */
 @ApplicationScoped
 public class RealtimeUpgradeCheck implements HttpUpgradeCheck {
 
-    static final String SUBPROTOCOL_KEY_PREFIX = "openai-insecure-api-key.";
+    private final Authenticator auth;
+    private final Accounts accounts;
+    private final TranscriptionConfigs configs;
 
-    private final SessionRegistry registry;
-
-    public RealtimeUpgradeCheck(SessionRegistry registry) {
-        this.registry = registry;
+    public RealtimeUpgradeCheck(Authenticator auth, Accounts accounts, TranscriptionConfigs configs) {
+        this.auth = auth;
+        this.accounts = accounts;
+        this.configs = configs;
     }
 
     @Override
@@ -32,33 +43,27 @@ public class RealtimeUpgradeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        String secret = secretOf(context.httpRequest());
-        return registry.bySecret(secret, false)
-                .map(s -> {
-                    context.userData().put(Keys.SESSION, s.id());
-                    return CheckResult.permitUpgrade();
-                })
-                .orElseGet(() -> CheckResult.rejectUpgrade(401));
-    }
-
-    /** The secret from the Authorization header, else from the subprotocol list; {@code null} if neither. */
-    static String secretOf(HttpServerRequest request) {
-        String auth = request.getHeader("Authorization");
-        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return auth.substring(7).strip();
+        Caller caller = auth.authenticate(context.httpRequest()).orElse(null);
+        if (caller instanceof Caller.ClientSecret c) {
+            context.userData().put(Keys.SESSION, c.sessionId());
+            return CheckResult.permitUpgrade();
         }
-        return secretFromProtocols(request.headers().getAll("Sec-WebSocket-Protocol"));
-    }
-
-    static String secretFromProtocols(List<String> headers) {
-        for (String header : headers) {
-            for (String p : header.split(",")) {
-                String proto = p.strip();
-                if (proto.startsWith(SUBPROTOCOL_KEY_PREFIX)) {
-                    return proto.substring(SUBPROTOCOL_KEY_PREFIX.length());
-                }
+        if (caller instanceof Caller.Key k) {
+            try {
+                TranscriptionConfigs.Accepted defaults = configs.fromGa("{}");
+                SessionRegistry.Created created = accounts.createSession(k.key(), defaults.config(), defaults.secretTtl());
+                context.userData().put(Keys.SESSION, created.session().id());
+                context.userData().put(Keys.CREATED_ON_CONNECT, true);
+                return CheckResult.permitUpgrade();
+            } catch (LimitExceededException e) {
+                return CheckResult.rejectUpgrade(429,
+                        Map.of("Retry-After", List.of(Long.toString(e.retryAfterSeconds())),
+                                "X-Gateway-Limit", List.of(e.limit())));
+            } catch (RegistryFullException e) {
+                return CheckResult.rejectUpgrade(429, Map.of("Retry-After", List.of("1"),
+                        "X-Gateway-Limit", List.of("gateway.sessions.max")));
             }
         }
-        return null;
+        return CheckResult.rejectUpgrade(401);
     }
 }

@@ -1,6 +1,6 @@
 package realtime.gateway.api;
 
-import static io.restassured.RestAssured.given;
+import static realtime.gateway.testing.Api.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -159,8 +159,9 @@ public class BadInputTest {
 
     @Test
     public void unknownSessionSocketsAreRefusedAtUpgrade() {
-        assertEquals(404, WsClient.upgradeStatus("/v1/sessions/sess_nope/events", Map.of(), List.of()));
-        assertEquals(404, WsClient.upgradeStatus("/v1/sessions/sess_nope/audio", Map.of(), List.of()));
+        Map<String, String> admin = realtime.gateway.testing.TestKeys.bearer(realtime.gateway.testing.TestKeys.ADMIN);
+        assertEquals(404, WsClient.upgradeStatus("/v1/sessions/sess_nope/events", admin, List.of()));
+        assertEquals(404, WsClient.upgradeStatus("/v1/sessions/sess_nope/audio", admin, List.of()));
     }
 
     static JsonNode json(String s) {

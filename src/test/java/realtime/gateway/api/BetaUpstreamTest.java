@@ -1,6 +1,6 @@
 package realtime.gateway.api;
 
-import static io.restassured.RestAssured.given;
+import static realtime.gateway.testing.Api.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

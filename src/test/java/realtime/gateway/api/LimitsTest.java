@@ -1,6 +1,6 @@
 package realtime.gateway.api;
 
-import static io.restassured.RestAssured.given;
+import static realtime.gateway.testing.Api.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -60,7 +60,8 @@ public class LimitsTest {
         try {
             java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
             vertx.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1")
-                    .setPort(io.restassured.RestAssured.port).setURI("/v1/sessions/" + id + "/events"))
+                    .setPort(io.restassured.RestAssured.port).setURI("/v1/sessions/" + id + "/events")
+                    .addHeader("Authorization", "Bearer " + realtime.gateway.testing.TestKeys.ADMIN))
                     .map(ws -> ws.frameHandler(f -> {
                         if (f.type() == io.vertx.core.http.WebSocketFrameType.PING) {
                             pings.incrementAndGet();

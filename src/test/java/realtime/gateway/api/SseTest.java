@@ -1,6 +1,6 @@
 package realtime.gateway.api;
 
-import static io.restassured.RestAssured.given;
+import static realtime.gateway.testing.Api.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +33,8 @@ public class SseTest {
         FanoutFaultsTest.Live s = FanoutFaultsTest.create();
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + "/v1/sessions/"
-                + s.id() + "/events?types=input_audio_buffer.*")).header("Accept", "text/event-stream").build();
+                + s.id() + "/events?types=input_audio_buffer.*")).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + realtime.gateway.testing.TestKeys.ADMIN).build();
         HttpResponse<java.io.InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, resp.statusCode());
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) given().get("/v1/sessions/" + s.id())

@@ -38,11 +38,12 @@ public final class WsClient implements AutoCloseable {
         });
     }
 
-    /** Connects to {@code path} on the application under test. */
+    /** Connects to {@code path} on the application under test with the test admin key. */
     public static WsClient connect(String path) {
-        return connect(path, Map.of(), List.of());
+        return connect(path, TestKeys.bearer(TestKeys.ADMIN), List.of());
     }
 
+    /** Connects with exactly these headers and subprotocols (no credential unless given). */
     public static WsClient connect(String path, Map<String, String> headers, List<String> subprotocols) {
         // Handlers are set on the event loop as the connect completes, so no early frame or close is missed.
         return open(path, headers, subprotocols, WsClient::new).orTimeout(10, TimeUnit.SECONDS).join();

@@ -3,8 +3,9 @@ package realtime.gateway.upstream;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import realtime.gateway.testing.TestKeys;
 
-/** Starts the {@link FakeRealtimeServer} and points the gateway at it. */
+/** Starts the {@link FakeRealtimeServer}, points the gateway at it, and configures the {@link TestKeys}. */
 public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile FakeRealtimeServer server;
@@ -17,7 +18,9 @@ public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         server = new FakeRealtimeServer().start();
-        return FakeRealtimeServer.config(server);
+        Map<String, String> config = new java.util.HashMap<>(FakeRealtimeServer.config(server));
+        config.putAll(TestKeys.config());
+        return config;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package realtime.gateway.upstream.local;
 
-import static io.restassured.RestAssured.given;
+import static realtime.gateway.testing.Api.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,0 +1,184 @@
+package realtime.gateway.api;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import realtime.gateway.auth.Authenticator;
+import realtime.gateway.auth.Caller;
+import realtime.gateway.auth.ScopedToken;
+import realtime.gateway.auth.TokenRole;
+import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.event.RealtimeCodec;
+import realtime.gateway.session.GatewaySession;
+import realtime.gateway.session.SessionRegistry;
+
+/**
+ * The one gate in front of every path but {@code /q/health/*}: REST, SSE and every WebSocket upgrade pass
+ * here before any route, so an endpoint cannot be added without it. It answers CORS, establishes the
+ * {@link Caller} (401 without a valid credential) and decides session access from the path alone:
+ * <ul>
+ * <li>{@code /v1/sessions/{id}/…}: a {@code client} key only for sessions it created, else 404 (never 403, so
+ * ids cannot be probed); an {@code admin} key for all; a token only for its own session and the paths of
+ * its role, else 401.</li>
+ * <li>{@code /v1/realtime}: a key or the session's client secret.</li>
+ * <li>everything else: a key.</li>
+ * </ul>
+ * The caller is left in the routing context for the resources ({@link #caller(RoutingContext)}).
+ */
+@ApplicationScoped
+public class AccessFilter {
+
+    static final String CALLER = "gateway.caller";
+    static final String SESSIONS = "/v1/sessions/";
+
+    private final Authenticator auth;
+    private final SessionRegistry registry;
+    private final List<String> origins;
+    private final ObjectMapper mapper = RealtimeCodec.newMapper();
+
+    public AccessFilter(Authenticator auth, SessionRegistry registry, GatewayConfig config) {
+        this.auth = auth;
+        this.registry = registry;
+        this.origins = config.http().corsOrigins().orElse(List.of()).stream().map(String::strip)
+                .filter(s -> !s.isEmpty()).toList();
+    }
+
+    void register(@Observes Router router) {
+        // Before every application route (the events socket is at -1000) and before Quarkus' own filters.
+        router.route().order(-10_000).handler(this::handle);
+    }
+
+    /** The caller the filter established for this request. */
+    public static Caller caller(RoutingContext rc) {
+        Caller c = rc.get(CALLER);
+        if (c == null) {
+            throw new IllegalStateException("no caller: the access filter did not run for " + rc.normalizedPath());
+        }
+        return c;
+    }
+
+    private void handle(RoutingContext rc) {
+        HttpServerRequest req = rc.request();
+        String path = rc.normalizedPath();
+        if (cors(rc)) {
+            return;
+        }
+        if (path.equals("/q/health") || path.startsWith("/q/health/")) {
+            rc.next();
+            return;
+        }
+        Optional<Caller> found = auth.authenticate(req);
+        if (found.isEmpty()) {
+            unauthorized(rc, Authenticator.presentsCredential(req)
+                    ? "The credential is not valid: the key is unknown, or the token or client secret is unknown, "
+                            + "expired or revoked."
+                    : "This path needs a credential: send 'Authorization: Bearer <gateway API key>' (or a session "
+                            + "token as ?token=<token> or the WebSocket subprotocol 'gateway-token.<token>').");
+            return;
+        }
+        Caller caller = found.get();
+        String denied = null;
+        if (path.startsWith(SESSIONS) && path.length() > SESSIONS.length()) {
+            int slash = path.indexOf('/', SESSIONS.length());
+            String id = slash < 0 ? path.substring(SESSIONS.length()) : path.substring(SESSIONS.length(), slash);
+            String rest = slash < 0 ? "" : path.substring(slash + 1);
+            String op = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+            if (caller instanceof Caller.Key k) {
+                Optional<GatewaySession> s = registry.get(id);
+                if (s.isEmpty() || !(k.key().admin() || s.get().owner().equals(k.key().name()))) {
+                    write(rc, ApiException.notFound(SessionResource.notFoundMessage(id)));
+                    return;
+                }
+            } else if (caller instanceof Caller.Token t) {
+                denied = tokenAllows(t.token(), id, req.method(), op, rest) ? null
+                        : "This token is valid only for its own session, as a " + t.token().role().wire() + ": "
+                                + (t.token().role() == TokenRole.SUBSCRIBER
+                                        ? "GET /v1/sessions/{id}, /events and /transcript."
+                                        : "GET /v1/sessions/{id}, the /audio socket, POST /audio, /commit and /clear.");
+            } else {
+                denied = "A client secret opens /v1/realtime only; use an API key or a session token here.";
+            }
+        } else if (path.equals("/v1/realtime")) {
+            if (caller instanceof Caller.Token) {
+                denied = "/v1/realtime takes an API key or a session's client secret, not a session token.";
+            }
+        } else if (!(caller instanceof Caller.Key)) {
+            denied = "This path needs an API key ('Authorization: Bearer <gateway API key>'); session tokens and "
+                    + "client secrets are valid only on their session's paths.";
+        }
+        if (denied != null) {
+            unauthorized(rc, denied);
+            return;
+        }
+        rc.put(CALLER, caller);
+        rc.next();
+    }
+
+    /** The paths a token opens, relative to its session. */
+    static boolean tokenAllows(ScopedToken token, String sessionId, HttpMethod method, String op, String rest) {
+        if (!token.sessionId().equals(sessionId) || !rest.equals(op)) {
+            return false;
+        }
+        boolean get = method == HttpMethod.GET;
+        if (op.isEmpty()) {
+            return get;
+        }
+        return switch (token.role()) {
+            case SUBSCRIBER -> get && (op.equals("events") || op.equals("transcript"));
+            case PRODUCER -> op.equals("audio") ? get || method == HttpMethod.POST
+                    : method == HttpMethod.POST && (op.equals("commit") || op.equals("clear"));
+        };
+    }
+
+    /** Adds CORS headers for allowed origins; answers preflights. True when the request was answered. */
+    private boolean cors(RoutingContext rc) {
+        String origin = rc.request().getHeader("Origin");
+        if (origin == null) {
+            return false;
+        }
+        boolean allowed = origins.contains("*") || origins.contains(origin);
+        boolean preflight = rc.request().method() == HttpMethod.OPTIONS
+                && rc.request().getHeader("Access-Control-Request-Method") != null;
+        if (allowed) {
+            rc.response().putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin");
+            if (preflight) {
+                rc.response().putHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
+                        .putHeader("Access-Control-Allow-Headers", "Authorization, Content-Type")
+                        .putHeader("Access-Control-Max-Age", "600").setStatusCode(204).end();
+                return true;
+            }
+            rc.response().putHeader("Access-Control-Expose-Headers", "Retry-After");
+            return false;
+        }
+        if (preflight) {
+            rc.response().setStatusCode(403).end();
+            return true;
+        }
+        return false;
+    }
+
+    private void unauthorized(RoutingContext rc, String message) {
+        rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"realtime-gateway\"");
+        write(rc, new ApiException(401, ApiException.INVALID_REQUEST, "invalid_api_key", message, null, null));
+    }
+
+    private void write(RoutingContext rc, ApiException e) {
+        String body;
+        try {
+            body = mapper.writeValueAsString(new ApiError(new ApiError.Body(e.getMessage(), e.type(), e.param(), e.code())));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+        rc.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json").end(body);
+    }
+}

@@ -1,0 +1,53 @@
+package realtime.gateway.auth;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.event.Session;
+import realtime.gateway.session.LimitExceededException;
+import realtime.gateway.session.RegistryFullException;
+import realtime.gateway.session.SessionOwner;
+import realtime.gateway.session.SessionRegistry;
+
+/**
+ * The account of every key, and the one way a caller creates a session: the key's create and audio quotas
+ * are checked here, its concurrent-session limit in the registry, and the session is charged to its account.
+ */
+@ApplicationScoped
+public class Accounts {
+
+    private final SessionRegistry registry;
+    private final long retentionMs;
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+
+    public Accounts(SessionRegistry registry, GatewayConfig config) {
+        this.registry = registry;
+        this.retentionMs = config.auth().usageRetention().toMillis();
+    }
+
+    public Account of(ApiKey key) {
+        return accounts.computeIfAbsent(key.name(), n -> new Account(key, System::currentTimeMillis, retentionMs));
+    }
+
+    /**
+     * Creates a session owned by {@code key}.
+     *
+     * @throws LimitExceededException when one of the key's quotas refuses it
+     * @throws RegistryFullException when the gateway is at {@code gateway.sessions.max}
+     */
+    public SessionRegistry.Created createSession(ApiKey key, Session config, Duration secretTtl) {
+        Account account = of(key);
+        account.admitCreate();
+        try {
+            return registry.create(config, secretTtl,
+                    new SessionOwner(key.name(), key.quota().maxSessions(), key.quota().maxSessionDuration(), account));
+        } catch (RuntimeException e) {
+            account.refundCreate();
+            throw e;
+        }
+    }
+}

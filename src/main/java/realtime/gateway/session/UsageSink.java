@@ -1,0 +1,31 @@
+package realtime.gateway.session;
+
+import realtime.gateway.event.Details;
+
+/**
+ * Where a session reports what it costs, and asks whether it may cost more: the account of the key that
+ * owns it. Calls come from request threads and event loops; implementations are thread-safe.
+ */
+public interface UsageSink {
+
+    /** A sink that allows everything and records nothing. */
+    UsageSink NONE = new UsageSink() {
+        @Override
+        public void chargeAudio(double ms) {
+        }
+
+        @Override
+        public void upstreamUsage(Details.TranscriptionUsage usage) {
+        }
+    };
+
+    /**
+     * Records {@code ms} of audio about to be sent upstream.
+     *
+     * @throws LimitExceededException when the owner's audio quota does not allow it; nothing is recorded
+     */
+    void chargeAudio(double ms);
+
+    /** Records the upstream's own usage from one {@code completed} event. */
+    void upstreamUsage(Details.TranscriptionUsage usage);
+}
