@@ -199,7 +199,7 @@ public class AccessTest {
         String session = createAs(TestKeys.TENANT_A);
         String producer = token(TestKeys.TENANT_A, session, "producer", 600);
         anonymous().queryParam("token", producer).contentType("audio/pcm").body(new byte[4800])
-                .post("/v1/sessions/" + session + "/audio").then().statusCode(200).body("audio_ms", equalTo(100));
+                .post("/v1/sessions/" + session + "/audio").then().statusCode(200).body("duration_ms", equalTo(100));
         try (WsClient audio = WsClient.connect("/v1/sessions/" + session + "/audio", Map.of(),
                 List.of("realtime", "gateway-token." + producer))) {
             audio.sendBinary(new byte[4800]);
