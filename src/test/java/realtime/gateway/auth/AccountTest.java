@@ -1,0 +1,83 @@
+package realtime.gateway.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import realtime.gateway.event.Details;
+import realtime.gateway.session.LimitExceededException;
+
+/** The create bucket, the rolling audio day and usage history, on a clock the test moves. */
+public class AccountTest {
+
+    final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+
+    Account account(int createsPerMinute, long audioSecondsPerDay) {
+        ApiKey key = new ApiKey("k", Role.CLIENT, "00", new Quota(10, Duration.ofHours(1), audioSecondsPerDay,
+                createsPerMinute));
+        return new Account(key, now::get, Duration.ofDays(31).toMillis());
+    }
+
+    @Test
+    public void createsRefillEvenlyOverAMinute() {
+        Account a = account(6, 1000);
+        for (int i = 0; i < 6; i++) {
+            a.admitCreate();
+        }
+        LimitExceededException e = assertThrows(LimitExceededException.class, a::admitCreate);
+        assertEquals("creates-per-minute", e.limit());
+        assertEquals(10, e.retryAfterSeconds(), "one create per 10 s");
+        now.addAndGet(9_999);
+        assertThrows(LimitExceededException.class, a::admitCreate);
+        now.addAndGet(1);
+        a.admitCreate();
+        assertThrows(LimitExceededException.class, a::admitCreate);
+        a.refundCreate();
+        a.admitCreate();
+    }
+
+    @Test
+    public void audioIsLimitedOverARollingDay() {
+        Account a = account(100, 60);
+        a.chargeAudio(40_000);
+        now.addAndGet(Duration.ofHours(12).toMillis());
+        a.chargeAudio(20_000);
+        LimitExceededException e = assertThrows(LimitExceededException.class, () -> a.chargeAudio(1));
+        assertEquals("audio-seconds-per-day", e.limit());
+        // The first 40 s leave the window 24 h after their minute; the wait is to the end of that minute + 24 h.
+        assertTrue(e.retryAfterSeconds() > 12 * 3600 - 1 && e.retryAfterSeconds() <= 12 * 3600 + 60,
+                "retry after " + e.retryAfterSeconds());
+        assertThrows(LimitExceededException.class, a::admitCreate, "no creates once the day's audio is used");
+        now.addAndGet(e.retryAfterSeconds() * 1000);
+        a.chargeAudio(40_000);
+        assertEquals(60.0, a.audioSecondsToday());
+        LimitExceededException whole = assertThrows(LimitExceededException.class, () -> account(100, 60).chargeAudio(61_000));
+        assertTrue(whole.getMessage().contains("more than the whole quota"), whole.getMessage());
+    }
+
+    @Test
+    public void totalsCoverTheMinutesOfTheRange() {
+        Account a = account(100, 1000);
+        long t0 = now.get();
+        a.admitCreate();
+        a.chargeAudio(1500);
+        a.upstreamUsage(new Details.TranscriptionUsage("tokens", 10L, 3L, 13L, null, null));
+        now.addAndGet(Duration.ofMinutes(10).toMillis());
+        a.chargeAudio(500);
+        a.upstreamUsage(new Details.TranscriptionUsage("duration", null, null, null, null, 1.25));
+        Account.Totals all = a.totals(t0 - 60_000, now.get() + 60_000);
+        assertEquals(1, all.sessionsCreated());
+        assertEquals(2.0, all.usage().audioSeconds());
+        assertEquals(13, all.usage().upstream().totalTokens());
+        assertEquals(1.25, all.usage().upstream().durationSeconds());
+        assertEquals(2, all.usage().upstream().transcriptions());
+        Account.Totals later = a.totals(now.get() - 60_000, now.get() + 1);
+        assertEquals(0, later.sessionsCreated());
+        assertEquals(0.5, later.usage().audioSeconds());
+    }
+}
