@@ -14,7 +14,11 @@ fi
 ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
 
-env -u OPENAI_API_KEY GATEWAY_UPSTREAM_PROVIDER=local QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 \
+GATEWAY_BENCH_KEY=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40 || true)
+export GATEWAY_BENCH_KEY
+env -u OPENAI_API_KEY GATEWAY_UPSTREAM_PROVIDER=local \
+  GATEWAY_AUTH_KEYS="name=bench,role=admin,key=${GATEWAY_BENCH_KEY},creates-per-minute=100000" \
+  QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 \
   QUARKUS_LOG_CATEGORY__REALTIME_GATEWAY__LEVEL=WARN \
   java ${GATEWAY_BENCH_JAVA_OPTS:--Xmx1g} -jar target/quarkus-app/quarkus-run.jar > target/bench-local.log 2>&1 &
 GW=$!

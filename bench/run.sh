@@ -28,6 +28,9 @@ done
 
 PORT=18090
 UPSTREAM_PORT=18765
+# A throwaway admin key for this run only: the gateway requires one, the baseline and ceiling ignore it.
+GATEWAY_BENCH_KEY=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40 || true)
+export GATEWAY_BENCH_KEY
 OUT=bench/out
 mkdir -p "$OUT"
 if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ ! -f target/test-classes/realtime/gateway/bench/CeilingRelay.class ]; then
@@ -52,6 +55,7 @@ start_target() {
       OPENAI_API_KEY=bench-not-a-key GATEWAY_UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" \
         QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CATEGORY__REALTIME_GATEWAY__LEVEL=WARN \
         GATEWAY_SESSIONS_MAX=10000 GATEWAY_FANOUT_MAX_PENDING=100000 \
+        GATEWAY_AUTH_KEYS="name=bench,role=admin,key=${GATEWAY_BENCH_KEY},max-sessions=100000,creates-per-minute=100000" \
         java -Xmx1g -jar target/quarkus-app/quarkus-run.jar > "$OUT/$name.log" 2>&1 & ;;
     baseline)
       PORT=$PORT UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" node bench/baseline-node/relay.js \

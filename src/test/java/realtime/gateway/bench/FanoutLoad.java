@@ -143,7 +143,7 @@ public final class FanoutLoad {
     }
 
     private String create() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/realtime/transcription_sessions"))
+        HttpResponse<String> r = http.send(authorized(URI.create(gateway + "/v1/realtime/transcription_sessions"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
@@ -160,7 +160,7 @@ public final class FanoutLoad {
         URI base = URI.create(gateway);
         List<CompletableFuture<WebSocket>> opens = new ArrayList<>();
         for (int j = 0; j < n; j++) {
-            opens.add(client.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
+            opens.add(client.connect(authorized(new WebSocketConnectOptions()).setHost(base.getHost()).setPort(base.getPort())
                     .setURI("/v1/sessions/" + id + "/events")).map(ws -> {
                         if (record) {
                             ws.textMessageHandler(this::received);
@@ -320,7 +320,7 @@ public final class FanoutLoad {
     private void tearDown() throws Exception {
         sockets.forEach(WebSocket::close);
         for (String id : ids) {
-            http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/sessions/" + id)).DELETE().build(),
+            http.send(authorized(URI.create(gateway + "/v1/sessions/" + id)).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding());
         }
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -343,5 +343,17 @@ public final class FanoutLoad {
             }
         }
         return m;
+    }
+
+    /** The bench key (env GATEWAY_BENCH_KEY, set by the bench scripts) as a Bearer credential, if set. */
+    private static final String BENCH_KEY = System.getenv().getOrDefault("GATEWAY_BENCH_KEY", "");
+
+    private static HttpRequest.Builder authorized(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+        return BENCH_KEY.isEmpty() ? b : b.header("Authorization", "Bearer " + BENCH_KEY);
+    }
+
+    private static WebSocketConnectOptions authorized(WebSocketConnectOptions o) {
+        return BENCH_KEY.isEmpty() ? o : o.addHeader("Authorization", "Bearer " + BENCH_KEY);
     }
 }

@@ -70,12 +70,12 @@ public final class LocalEngineBench {
         final List<JsonNode> events = new CopyOnWriteArrayList<>();
 
         Watch(String createBody) throws Exception {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/realtime/transcription_sessions"))
+            HttpResponse<String> r = http.send(authorized(URI.create(base + "/v1/realtime/transcription_sessions"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(createBody))
                     .build(), HttpResponse.BodyHandlers.ofString());
             id = JSON.readTree(r.body()).get("id").asText();
             URI u = URI.create(base);
-            ws = vertx.createWebSocketClient(new WebSocketClientOptions()).connect(new WebSocketConnectOptions()
+            ws = vertx.createWebSocketClient(new WebSocketClientOptions()).connect(authorized(new WebSocketConnectOptions())
                     .setHost(u.getHost()).setPort(u.getPort()).setURI("/v1/sessions/" + id + "/events"))
                     .map(w -> {
                         w.textMessageHandler(t -> {
@@ -149,14 +149,14 @@ public final class LocalEngineBench {
         }
 
         void post(String contentType, byte[] body, boolean commit) throws Exception {
-            http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + id + "/audio" + (commit ? "?commit=true" : "")))
+            http.send(authorized(URI.create(base + "/v1/sessions/" + id + "/audio" + (commit ? "?commit=true" : "")))
                     .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                     HttpResponse.BodyHandlers.discarding());
         }
 
         void close() throws Exception {
             ws.close();
-            http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + id)).DELETE().build(),
+            http.send(authorized(URI.create(base + "/v1/sessions/" + id)).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding());
         }
     }
@@ -253,7 +253,7 @@ public final class LocalEngineBench {
     /** Sends {@code pcm} in 20 ms binary frames at real-time pace. */
     private CompletableFuture<Void> stream(Watch w, byte[] pcm) throws Exception {
         URI u = URI.create(base);
-        WebSocket producer = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost(u.getHost())
+        WebSocket producer = vertx.createWebSocketClient().connect(authorized(new WebSocketConnectOptions()).setHost(u.getHost())
                 .setPort(u.getPort()).setURI("/v1/sessions/" + w.id + "/audio")).toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -329,5 +329,17 @@ public final class LocalEngineBench {
             }
             return in.readAllBytes();
         }
+    }
+
+    /** The bench key (env GATEWAY_BENCH_KEY, set by the bench scripts) as a Bearer credential, if set. */
+    private static final String BENCH_KEY = System.getenv().getOrDefault("GATEWAY_BENCH_KEY", "");
+
+    private static HttpRequest.Builder authorized(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+        return BENCH_KEY.isEmpty() ? b : b.header("Authorization", "Bearer " + BENCH_KEY);
+    }
+
+    private static WebSocketConnectOptions authorized(WebSocketConnectOptions o) {
+        return BENCH_KEY.isEmpty() ? o : o.addHeader("Authorization", "Bearer " + BENCH_KEY);
     }
 }
