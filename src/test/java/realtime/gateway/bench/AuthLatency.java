@@ -1,0 +1,214 @@
+package realtime.gateway.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import realtime.gateway.upstream.FakeRealtimeServer;
+
+/**
+ * The cost of authentication on the request path: two gateways from the same jar run side by side, one
+ * with a client API key configured, one with {@code gateway.auth.enabled=false}, both on the fake upstream.
+ * Requests alternate between them, so noise hits both alike. Measured: a REST call
+ * ({@code GET /v1/sessions/{id}}), a WebSocket upgrade on the plain events route and on the websockets-next
+ * audio endpoint; with a key (Bearer, including the tenancy check) and with a scoped token ({@code ?token=}).
+ * Prints one line per case and the added p50/p99. Usage (bench/auth.sh runs it):
+ * {@code AuthLatency --jar=target/quarkus-app/quarkus-run.jar [--rest=3000] [--upgrades=1000] [--warmup=500]}
+ */
+public final class AuthLatency {
+
+    private static final String KEY = "bench-auth-latency-key-" + Long.toHexString(System.nanoTime())
+            + "-000000000000";
+
+    private record Target(String name, int port, Process process) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new LinkedHashMap<>();
+        for (String a : args) {
+            opt.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+        }
+        String jar = opt.getOrDefault("jar", "target/quarkus-app/quarkus-run.jar");
+        int rest = Integer.parseInt(opt.getOrDefault("rest", "3000"));
+        int upgrades = Integer.parseInt(opt.getOrDefault("upgrades", "1000"));
+        int warmup = Integer.parseInt(opt.getOrDefault("warmup", "500"));
+        FakeRealtimeServer fake = new FakeRealtimeServer().start();
+        Vertx vertx = Vertx.vertx();
+        List<Target> targets = new ArrayList<>();
+        try {
+            Target auth = start("auth", jar, fake, Map.of("GATEWAY_AUTH_KEYS",
+                    "name=bench,role=client,key=" + KEY + ",creates-per-minute=100000,max-sessions=100000"));
+            targets.add(auth);
+            Target open = start("open", jar, fake, Map.of("GATEWAY_AUTH_ENABLED", "false"));
+            targets.add(open);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (Target t : targets) {
+                awaitReady(http, t);
+            }
+            String authSession = create(http, auth, KEY);
+            String openSession = create(http, open, null);
+            String token = token(http, auth, authSession);
+            WebSocketClient ws = vertx.createWebSocketClient();
+
+            Map<String, long[]> results = new LinkedHashMap<>();
+            Case[] cases = {
+                    new Case("rest  open ", () -> get(http, open, "/v1/sessions/" + openSession, null)),
+                    new Case("rest  key  ", () -> get(http, auth, "/v1/sessions/" + authSession, KEY)),
+                    new Case("rest  token", () -> get(http, auth, "/v1/sessions/" + authSession + "?token=" + token, null)),
+            };
+            run(cases, warmup, rest, results);
+            Case[] sockets = {
+                    new Case("events-ws open ", () -> upgrade(ws, open, "/v1/sessions/" + openSession + "/events", null)),
+                    new Case("events-ws key  ", () -> upgrade(ws, auth, "/v1/sessions/" + authSession + "/events", KEY)),
+                    new Case("events-ws token", () -> upgrade(ws, auth,
+                            "/v1/sessions/" + authSession + "/events?token=" + token, null)),
+                    new Case("audio-ws  open ", () -> upgrade(ws, open, "/v1/sessions/" + openSession + "/audio", null)),
+                    new Case("audio-ws  key  ", () -> upgrade(ws, auth, "/v1/sessions/" + authSession + "/audio", KEY)),
+            };
+            run(sockets, warmup / 5, upgrades, results);
+
+            System.out.printf("%-16s %8s %8s %8s%n", "case", "n", "p50 ms", "p99 ms");
+            results.forEach((name, ns) -> System.out.printf("%-16s %8d %8.3f %8.3f%n", name, ns.length, pct(ns, 0.5),
+                    pct(ns, 0.99)));
+            for (String[] pair : new String[][] { { "rest  key  ", "rest  open " }, { "rest  token", "rest  open " },
+                    { "events-ws key  ", "events-ws open " }, { "events-ws token", "events-ws open " },
+                    { "audio-ws  key  ", "audio-ws  open " } }) {
+                long[] a = results.get(pair[0]);
+                long[] b = results.get(pair[1]);
+                System.out.printf("RESULT added %-16s p50 %+.3f ms  p99 %+.3f ms%n", pair[0].strip(),
+                        pct(a, 0.5) - pct(b, 0.5), pct(a, 0.99) - pct(b, 0.99));
+            }
+        } finally {
+            for (Target t : targets) {
+                t.process().destroy();
+                t.process().waitFor(10, TimeUnit.SECONDS);
+            }
+            vertx.close();
+            fake.stop();
+        }
+    }
+
+    /** One measured request kind. */
+    private record Case(String name, Call call) {
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    /** Runs the cases round-robin, one request each per round, so they share the machine's noise. */
+    private static void run(Case[] cases, int warmup, int n, Map<String, long[]> results) throws Exception {
+        for (int i = 0; i < warmup; i++) {
+            for (Case c : cases) {
+                c.call().run();
+            }
+        }
+        long[][] ns = new long[cases.length][n];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < cases.length; c++) {
+                long t0 = System.nanoTime();
+                cases[c].call().run();
+                ns[c][i] = System.nanoTime() - t0;
+            }
+        }
+        for (int c = 0; c < cases.length; c++) {
+            Arrays.sort(ns[c]);
+            results.put(cases[c].name(), ns[c]);
+        }
+    }
+
+    private static void get(HttpClient http, Target t, String path, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port() + path));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(t.name() + " " + path + ": " + r.statusCode());
+        }
+    }
+
+    private static void upgrade(WebSocketClient client, Target t, String path, String key) throws Exception {
+        WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(t.port()).setURI(path);
+        if (key != null) {
+            o.addHeader("Authorization", "Bearer " + key);
+        }
+        WebSocket ws = client.connect(o).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ws.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static String create(HttpClient http, Target t, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port()
+                + "/v1/realtime/transcription_sessions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        String body = http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
+        int at = body.indexOf("\"id\":\"") + 6;
+        return body.substring(at, body.indexOf('"', at));
+    }
+
+    private static String token(HttpClient http, Target t, String session) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port() + "/v1/sessions/"
+                + session + "/tokens")).header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"subscriber\",\"ttl_seconds\":3600}")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        int at = body.indexOf("\"token\":\"") + 9;
+        return body.substring(at, body.indexOf('"', at));
+    }
+
+    private static Target start(String name, String jar, FakeRealtimeServer fake, Map<String, String> env)
+            throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", jar);
+        pb.environment().remove("GATEWAY_AUTH_KEYS");
+        pb.environment().putAll(env);
+        pb.environment().put("OPENAI_API_KEY", FakeRealtimeServer.KEY);
+        pb.environment().put("GATEWAY_UPSTREAM_URL", fake.url());
+        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("QUARKUS_LOG_CATEGORY__REALTIME_GATEWAY__LEVEL", "WARN");
+        pb.redirectErrorStream(true).redirectOutput(Path.of("bench", "out", "auth-" + name + ".log").toFile());
+        return new Target(name, port, pb.start());
+    }
+
+    private static void awaitReady(HttpClient http, Target t) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port() + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100); // polling a starting process; this is a load generator, not a test
+        }
+        throw new IllegalStateException(t.name() + " did not become ready; see bench/out/auth-" + t.name() + ".log");
+    }
+
+    private static double pct(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e6;
+    }
+}
