@@ -81,6 +81,14 @@ public final class AuthLatency {
             };
             run(sockets, warmup / 5, upgrades, results);
 
+            // The work auth adds per request, in process: one SHA-256 of a presented key (then map lookups).
+            int reps = 200_000;
+            long h0 = System.nanoTime();
+            int sink = 0;
+            for (int i = 0; i < reps; i++) {
+                sink += realtime.gateway.auth.Hashes.sha256(KEY + (i & 7)).length();
+            }
+            System.out.printf("RESULT hash_ns_per_credential %.0f (sink %d)%n", (System.nanoTime() - h0) / (double) reps, sink);
             System.out.printf("%-16s %8s %8s %8s%n", "case", "n", "p50 ms", "p99 ms");
             results.forEach((name, ns) -> System.out.printf("%-16s %8d %8.3f %8.3f%n", name, ns.length, pct(ns, 0.5),
                     pct(ns, 0.99)));
@@ -111,7 +119,7 @@ public final class AuthLatency {
         void run() throws Exception;
     }
 
-    /** Runs the cases round-robin, one request each per round, so they share the machine's noise. */
+    /** Runs the cases in rounds, one request each per round in a shuffled order, so they share the machine's noise. */
     private static void run(Case[] cases, int warmup, int n, Map<String, long[]> results) throws Exception {
         for (int i = 0; i < warmup; i++) {
             for (Case c : cases) {
@@ -119,8 +127,14 @@ public final class AuthLatency {
             }
         }
         long[][] ns = new long[cases.length][n];
+        java.util.Random random = new java.util.Random(42);
+        List<Integer> order = new ArrayList<>();
+        for (int c = 0; c < cases.length; c++) {
+            order.add(c);
+        }
         for (int i = 0; i < n; i++) {
-            for (int c = 0; c < cases.length; c++) {
+            java.util.Collections.shuffle(order, random);
+            for (int c : order) {
                 long t0 = System.nanoTime();
                 cases[c].call().run();
                 ns[c][i] = System.nanoTime() - t0;
