@@ -115,6 +115,17 @@ public final class Account implements UsageSink {
     }
 
     @Override
+    public synchronized void refundAudio(double ms) {
+        double[] last = dayAudio.peekLast();
+        if (last != null) {
+            double back = Math.min(ms, last[1]);
+            last[1] -= back;
+            dayAudioMs -= back;
+        }
+        bucket(clock.getAsLong()).usage.audio(-ms);
+    }
+
+    @Override
     public synchronized void upstreamUsage(Details.TranscriptionUsage usage) {
         bucket(clock.getAsLong()).usage.upstream(usage);
     }

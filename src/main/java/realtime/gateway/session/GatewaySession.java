@@ -145,8 +145,13 @@ public final class GatewaySession implements UpstreamListener {
         }
         if (event instanceof ClientEvent.InputAudioBufferAppend a) {
             int bytes = a.audio() == null ? 0 : base64Length(a.audio());
-            chargeAudio(bytes);
-            sendText(codec.encode(out));
+            double ms = chargeAudio(bytes);
+            try {
+                sendText(codec.encode(out));
+            } catch (RuntimeException e) {
+                refundAudio(ms);
+                throw e;
+            }
             countAudio(bytes);
             return;
         }
@@ -158,11 +163,20 @@ public final class GatewaySession implements UpstreamListener {
 
     /** Appends audio already in the session's input format, in chunks within the upstream's limit. */
     public void appendAudio(byte[] audio) {
-        chargeAudio(audio.length);
-        for (int off = 0; off < audio.length; off += appendChunkBytes) {
-            int len = Math.min(appendChunkBytes, audio.length - off);
-            byte[] chunk = off == 0 && len == audio.length ? audio : java.util.Arrays.copyOfRange(audio, off, off + len);
-            sendText(codec.encode(new ClientEvent.InputAudioBufferAppend(null, Base64.getEncoder().encodeToString(chunk))));
+        double ms = chargeAudio(audio.length);
+        int sent = 0;
+        try {
+            for (int off = 0; off < audio.length; off += appendChunkBytes) {
+                int len = Math.min(appendChunkBytes, audio.length - off);
+                byte[] chunk = off == 0 && len == audio.length ? audio : java.util.Arrays.copyOfRange(audio, off, off + len);
+                sendText(codec.encode(new ClientEvent.InputAudioBufferAppend(null, Base64.getEncoder().encodeToString(chunk))));
+                sent += len;
+            }
+        } catch (RuntimeException e) {
+            // Only what reached the upstream (or its queue) is charged and counted.
+            refundAudio(ms * (audio.length - sent) / audio.length);
+            countAudio(sent);
+            throw e;
         }
         countAudio(audio.length);
     }
@@ -178,7 +192,7 @@ public final class GatewaySession implements UpstreamListener {
      * Charges the owner for audio about to be sent; refuses it (nothing sent, nothing charged) when the
      * session no longer takes input or the owner's quota does not allow it.
      */
-    private void chargeAudio(int bytes) {
+    private double chargeAudio(int bytes) {
         SessionState st = state;
         if (st != SessionState.ACTIVE && st != SessionState.CONNECTING) {
             throw new SessionClosedException(id, st);
@@ -186,6 +200,14 @@ public final class GatewaySession implements UpstreamListener {
         double ms = bytes / (double) bytesPerMs();
         owner.usage().chargeAudio(ms);
         usage.audio(ms);
+        return ms;
+    }
+
+    private void refundAudio(double ms) {
+        if (ms > 0) {
+            owner.usage().refundAudio(ms);
+            usage.audio(-ms);
+        }
     }
 
     private void countAudio(int bytes) {
@@ -469,6 +491,7 @@ public final class GatewaySession implements UpstreamListener {
                 return;
             }
             finished = true;
+            drainUntil = -1;
             closedAt = clock.getAsLong();
             queued.clear();
         }

@@ -15,6 +15,10 @@ public interface UsageSink {
         }
 
         @Override
+        public void refundAudio(double ms) {
+        }
+
+        @Override
         public void upstreamUsage(Details.TranscriptionUsage usage) {
         }
     };
@@ -25,6 +29,9 @@ public interface UsageSink {
      * @throws LimitExceededException when the owner's audio quota does not allow it; nothing is recorded
      */
     void chargeAudio(double ms);
+
+    /** Takes back audio charged with {@link #chargeAudio} that could not be sent after all. */
+    void refundAudio(double ms);
 
     /** Records the upstream's own usage from one {@code completed} event. */
     void upstreamUsage(Details.TranscriptionUsage usage);

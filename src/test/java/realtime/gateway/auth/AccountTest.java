@@ -61,6 +61,16 @@ public class AccountTest {
     }
 
     @Test
+    public void refundedAudioIsNeitherCountedNorLimited() {
+        Account a = account(100, 10);
+        a.chargeAudio(8000);
+        a.refundAudio(8000);
+        a.chargeAudio(10_000);
+        assertEquals(10.0, a.audioSecondsToday());
+        assertEquals(10.0, a.totals(0, Long.MAX_VALUE).usage().audioSeconds());
+    }
+
+    @Test
     public void totalsCoverTheMinutesOfTheRange() {
         Account a = account(100, 1000);
         long t0 = now.get();

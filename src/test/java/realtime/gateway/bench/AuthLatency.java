@@ -27,7 +27,7 @@ import realtime.gateway.upstream.FakeRealtimeServer;
  * ({@code GET /v1/sessions/{id}}), a WebSocket upgrade on the plain events route and on the websockets-next
  * audio endpoint; with a key (Bearer, including the tenancy check) and with a scoped token ({@code ?token=}).
  * Prints one line per case and the added p50/p99. Usage (bench/auth.sh runs it):
- * {@code AuthLatency --jar=target/quarkus-app/quarkus-run.jar [--rest=3000] [--upgrades=1000] [--warmup=500]}
+ * {@code AuthLatency --jar=target/quarkus-app/quarkus-run.jar [--rest=3000] [--upgrades=1000] [--warmup=500] [--passes=2]}
  */
 public final class AuthLatency {
 
@@ -46,14 +46,46 @@ public final class AuthLatency {
         int rest = Integer.parseInt(opt.getOrDefault("rest", "3000"));
         int upgrades = Integer.parseInt(opt.getOrDefault("upgrades", "1000"));
         int warmup = Integer.parseInt(opt.getOrDefault("warmup", "500"));
+        int passes = Integer.parseInt(opt.getOrDefault("passes", "2"));
+        // The work auth adds per request, in process: one SHA-256 of a presented credential (then map lookups).
+        int reps = 200_000;
+        long h0 = System.nanoTime();
+        int sink = 0;
+        for (int i = 0; i < reps; i++) {
+            sink += realtime.gateway.auth.Hashes.sha256(KEY + (i & 7)).length();
+        }
+        System.out.printf("RESULT hash_ns_per_credential %.0f (sink %d)%n", (System.nanoTime() - h0) / (double) reps, sink);
         FakeRealtimeServer fake = new FakeRealtimeServer().start();
+        try {
+            for (int pass = 1; pass <= passes; pass++) {
+                // Odd passes start the auth gateway first, even passes the open one: a difference that flips
+                // sign between passes is the processes' placement, not authentication.
+                System.out.println("== pass " + pass + (pass % 2 == 1 ? " (auth started first)" : " (open started first)"));
+                pass(jar, fake, rest, upgrades, warmup, pass % 2 == 1);
+            }
+        } finally {
+            fake.stop();
+        }
+    }
+
+    private static void pass(String jar, FakeRealtimeServer fake, int rest, int upgrades, int warmup, boolean authFirst)
+            throws Exception {
         Vertx vertx = Vertx.vertx();
         List<Target> targets = new ArrayList<>();
         try {
-            Target auth = start("auth", jar, fake, Map.of("GATEWAY_AUTH_KEYS",
-                    "name=bench,role=client,key=" + KEY + ",creates-per-minute=100000,max-sessions=100000"));
+            Map<String, String> authEnv = Map.of("GATEWAY_AUTH_KEYS",
+                    "name=bench,role=client,key=" + KEY + ",creates-per-minute=100000,max-sessions=100000");
+            Map<String, String> openEnv = Map.of("GATEWAY_AUTH_ENABLED", "false");
+            Target auth;
+            Target open;
+            if (authFirst) {
+                auth = start("auth", jar, fake, authEnv);
+                open = start("open", jar, fake, openEnv);
+            } else {
+                open = start("open", jar, fake, openEnv);
+                auth = start("auth", jar, fake, authEnv);
+            }
             targets.add(auth);
-            Target open = start("open", jar, fake, Map.of("GATEWAY_AUTH_ENABLED", "false"));
             targets.add(open);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             for (Target t : targets) {
@@ -81,14 +113,6 @@ public final class AuthLatency {
             };
             run(sockets, warmup / 5, upgrades, results);
 
-            // The work auth adds per request, in process: one SHA-256 of a presented key (then map lookups).
-            int reps = 200_000;
-            long h0 = System.nanoTime();
-            int sink = 0;
-            for (int i = 0; i < reps; i++) {
-                sink += realtime.gateway.auth.Hashes.sha256(KEY + (i & 7)).length();
-            }
-            System.out.printf("RESULT hash_ns_per_credential %.0f (sink %d)%n", (System.nanoTime() - h0) / (double) reps, sink);
             System.out.printf("%-16s %8s %8s %8s%n", "case", "n", "p50 ms", "p99 ms");
             results.forEach((name, ns) -> System.out.printf("%-16s %8d %8.3f %8.3f%n", name, ns.length, pct(ns, 0.5),
                     pct(ns, 0.99)));
@@ -106,7 +130,6 @@ public final class AuthLatency {
                 t.process().waitFor(10, TimeUnit.SECONDS);
             }
             vertx.close();
-            fake.stop();
         }
     }
 
