@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The cost of authentication per REST call and per WebSocket upgrade: two gateways from the same jar side by
 # side (API key configured vs gateway.auth.enabled=false) on a fake upstream, requests alternating between them.
-# Usage: bench/auth.sh [--smoke] [--rest=3000] [--upgrades=1000] [--warmup=500] [--passes=2]
+# Usage: bench/auth.sh [--smoke] [--rest=3000] [--upgrades=1000] [--warmup=500] [--passes=2] [--control=true]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ARGS=()
 for arg in "$@"; do
   case $arg in
     --smoke) ARGS+=(--rest=200 --upgrades=50 --warmup=50 --passes=1) ;;
-    --rest=*|--upgrades=*|--warmup=*|--passes=*) ARGS+=("$arg") ;;
+    --rest=*|--upgrades=*|--warmup=*|--passes=*|--control=*) ARGS+=("$arg") ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
