@@ -6,6 +6,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -38,6 +40,7 @@ import realtime.gateway.session.SessionRegistry;
 @ApplicationScoped
 public class AccessFilter {
 
+    private static final Logger LOG = Logger.getLogger(AccessFilter.class);
     static final String CALLER = "gateway.caller";
     static final String SESSIONS = "/v1/sessions/";
 
@@ -79,6 +82,8 @@ public class AccessFilter {
         }
         Optional<Caller> found = auth.authenticate(req);
         if (found.isEmpty()) {
+            LOG.debugf("%s %s: 401 (%s)", req.method(), path,
+                    Authenticator.presentsCredential(req) ? "invalid credential" : "no credential");
             unauthorized(rc, Authenticator.presentsCredential(req)
                     ? "The credential is not valid: the key is unknown, or the token or client secret is unknown, "
                             + "expired or revoked."
@@ -96,6 +101,8 @@ public class AccessFilter {
             if (caller instanceof Caller.Key k) {
                 Optional<GatewaySession> s = registry.get(id);
                 if (s.isEmpty() || !(k.key().admin() || s.get().owner().equals(k.key().name()))) {
+                    LOG.debugf("%s %s: 404 for %s (%s)", req.method(), path, caller.describe(),
+                            s.isEmpty() ? "no such session" : "another key's session");
                     write(rc, ApiException.notFound(SessionResource.notFoundMessage(id)));
                     return;
                 }
@@ -117,6 +124,7 @@ public class AccessFilter {
                     + "client secrets are valid only on their session's paths.";
         }
         if (denied != null) {
+            LOG.debugf("%s %s: 401 for %s (outside its scope)", req.method(), path, caller.describe());
             unauthorized(rc, denied);
             return;
         }

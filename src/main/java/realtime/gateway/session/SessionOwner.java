@@ -7,9 +7,4 @@ import java.time.Duration;
  * duration limits, and the account that is charged for the session's audio and upstream usage.
  */
 public record SessionOwner(String name, int maxSessions, Duration maxDuration, UsageSink usage) {
-
-    /** An owner without limits, for code paths (and tests) that have no caller. */
-    public static SessionOwner unlimited(String name) {
-        return new SessionOwner(name, Integer.MAX_VALUE, Duration.ofDays(3650), UsageSink.NONE);
-    }
 }
