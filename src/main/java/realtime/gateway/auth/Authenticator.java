@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
 import io.vertx.core.http.HttpServerRequest;
+import realtime.gateway.event.Hashes;
 import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.event.Ids;
 import realtime.gateway.session.SessionRegistry;

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import realtime.gateway.event.Hashes;
+
 /**
  * Parses {@code gateway.auth.keys}: entries separated by {@code ;} (or new lines), attributes by {@code ,}:
  * <pre>name=ops,role=admin,key-sha256=5e88…;name=web-app,key=…,max-sessions=5,creates-per-minute=10</pre>

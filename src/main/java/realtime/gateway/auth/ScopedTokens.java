@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import realtime.gateway.event.Hashes;
 import realtime.gateway.event.Ids;
 import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.SessionRegistry;

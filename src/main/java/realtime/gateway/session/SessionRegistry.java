@@ -1,11 +1,7 @@
 package realtime.gateway.session;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +16,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.event.Hashes;
 import realtime.gateway.event.Ids;
 import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.event.Session;
@@ -113,7 +110,7 @@ public class SessionRegistry {
         }
         String secret = Ids.random("ek_", 32);
         long expiresAt = System.currentTimeMillis() + secretTtl.toMillis();
-        secrets.put(hash(secret), new SecretEntry(session.id(), expiresAt));
+        secrets.put(Hashes.sha256(secret), new SecretEntry(session.id(), expiresAt));
         session.start();
         LOG.infof("session %s: created", session.id());
         return new Created(session, secret, expiresAt);
@@ -132,7 +129,7 @@ public class SessionRegistry {
         if (secret == null || secret.isEmpty()) {
             return Optional.empty();
         }
-        return bySecretHash(hash(secret), allowExpired);
+        return bySecretHash(Hashes.sha256(secret), allowExpired);
     }
 
     /** As {@link #bySecret}, for a secret already hashed (SHA-256, lower-case hex). */
@@ -199,11 +196,6 @@ public class SessionRegistry {
     }
 
     static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256(secret);
     }
 }

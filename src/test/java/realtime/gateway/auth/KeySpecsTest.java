@@ -10,6 +10,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import realtime.gateway.event.Hashes;
+
 /** {@code gateway.auth.keys}: what parses, and errors that say what to fix without quoting a key. */
 public class KeySpecsTest {
 

@@ -56,7 +56,7 @@ public final class AuthLatency {
         long h0 = System.nanoTime();
         int sink = 0;
         for (int i = 0; i < reps; i++) {
-            sink += realtime.gateway.auth.Hashes.sha256(KEY + (i & 7)).length();
+            sink += realtime.gateway.event.Hashes.sha256(KEY + (i & 7)).length();
         }
         System.out.printf("RESULT hash_ns_per_credential %.0f (sink %d)%n", (System.nanoTime() - h0) / (double) reps, sink);
         FakeRealtimeServer fake = new FakeRealtimeServer().start();
@@ -238,20 +238,12 @@ public final class AuthLatency {
         return new Target(name, port, pb.start());
     }
 
-    private static void awaitReady(HttpClient http, Target t) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port() + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100); // polling a starting process; this is a load generator, not a test
-        }
-        throw new IllegalStateException(t.name() + " did not become ready; see bench/out/auth-" + t.name() + ".log");
+    private static void awaitReady(HttpClient http, Target t) {
+        org.awaitility.Awaitility.await(t.name() + " ready (see bench/out/auth-" + t.name() + ".log)")
+                .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(100))
+                .ignoreException(IOException.class)
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port()
+                        + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     private static long[] concat(long[] a, long[] b) {

@@ -2,7 +2,7 @@ package realtime.gateway.testing;
 
 import java.util.Map;
 
-import realtime.gateway.auth.Hashes;
+import realtime.gateway.event.Hashes;
 
 /**
  * The API keys every test runs with (made up for tests, valid nowhere else), and the

@@ -1,11 +1,14 @@
-package realtime.gateway.auth;
+package realtime.gateway.event;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 as lower-case hex, and a comparison that takes the same time wherever two hashes differ. */
+/**
+ * SHA-256 as lower-case hex, the only form in which secrets (client secrets, tokens, API keys) are kept,
+ * and a comparison that takes the same time wherever two hashes differ.
+ */
 public final class Hashes {
 
     private static final HexFormat HEX = HexFormat.of();
@@ -28,7 +31,7 @@ public final class Hashes {
     }
 
     /** Constant-time equality of two hex hashes. */
-    static boolean same(String a, String b) {
+    public static boolean same(String a, String b) {
         return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
     }
 }
