@@ -50,10 +50,6 @@ public final class Account implements UsageSink {
         this.refilledAt = clock.getAsLong();
     }
 
-    public ApiKey key() {
-        return key;
-    }
-
     /**
      * Takes one session create from the bucket, after checking that the key still has audio left today.
      *

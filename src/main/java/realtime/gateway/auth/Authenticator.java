@@ -66,10 +66,6 @@ public class Authenticator {
         }
     }
 
-    public boolean enabled() {
-        return enabled;
-    }
-
     /** The configured (or generated) keys. */
     public List<ApiKey> keys() {
         return keys;
