@@ -241,7 +241,7 @@ public final class AuthLatency {
     private static void awaitReady(HttpClient http, Target t) {
         org.awaitility.Awaitility.await(t.name() + " ready (see bench/out/auth-" + t.name() + ".log)")
                 .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(100))
-                .ignoreException(IOException.class)
+                .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port()
                         + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
