@@ -1,6 +1,9 @@
 package realtime.gateway.bench;
 
+import static realtime.gateway.bench.BenchAuth.authorized;
+
 import java.net.URI;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import org.awaitility.Awaitility;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -195,13 +200,8 @@ public final class FanoutLoad {
         for (int i = 0; i < sessions; i++) {
             create();
         }
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (upstreams.size() < sessions) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("only " + upstreams.size() + " upstream connections after 30 s");
-            }
-            Thread.sleep(20);
-        }
+        Awaitility.await("an upstream connection per session").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20)).until(() -> upstreams.size() >= sessions);
         for (String id : ids) {
             subscribe(id, subs, true);
         }
@@ -275,10 +275,8 @@ public final class FanoutLoad {
     /** RSS of the target with one session and growing numbers of idle subscribers. */
     private void idle(String steps) throws Exception {
         String id = create();
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (upstreams.isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        Awaitility.await("the session's upstream connection").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20)).until(() -> !upstreams.isEmpty());
         int open = 0;
         List<long[]> points = new ArrayList<>();
         for (String step : steps.split(",")) {
@@ -343,17 +341,5 @@ public final class FanoutLoad {
             }
         }
         return m;
-    }
-
-    /** The bench key (env GATEWAY_BENCH_KEY, set by the bench scripts) as a Bearer credential, if set. */
-    private static final String BENCH_KEY = System.getenv().getOrDefault("GATEWAY_BENCH_KEY", "");
-
-    private static HttpRequest.Builder authorized(URI uri) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
-        return BENCH_KEY.isEmpty() ? b : b.header("Authorization", "Bearer " + BENCH_KEY);
-    }
-
-    private static WebSocketConnectOptions authorized(WebSocketConnectOptions o) {
-        return BENCH_KEY.isEmpty() ? o : o.addHeader("Authorization", "Bearer " + BENCH_KEY);
     }
 }

@@ -1,7 +1,10 @@
 package realtime.gateway.bench;
 
+import static realtime.gateway.bench.BenchAuth.authorized;
+
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.awaitility.Awaitility;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -99,28 +104,19 @@ public final class LocalEngineBench {
             return -1;
         }
 
-        JsonNode await(String type, long timeoutMs) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + timeoutMs;
-            while (System.currentTimeMillis() < deadline) {
-                for (JsonNode e : events) {
-                    if (e.path("type").asText().equals(type)) {
-                        return e;
-                    }
-                }
-                Thread.sleep(5);
-            }
-            throw new IllegalStateException("no " + type + " within " + timeoutMs + " ms on " + id);
+        JsonNode await(String type, long timeoutMs) {
+            return Awaitility.await("a " + type + " on " + id).atMost(Duration.ofMillis(timeoutMs))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> events.stream().filter(e -> e.path("type").asText().equals(type)).findFirst(),
+                            java.util.Optional::isPresent)
+                    .orElseThrow();
         }
 
         /** Seconds from each turn's speech_stopped to its completed, for the first {@code n} turns. */
-        List<Double> lags(int n, long timeoutMs) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + timeoutMs;
-            while (count("conversation.item.input_audio_transcription.completed") < n) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("fewer than " + n + " transcripts on " + id);
-                }
-                Thread.sleep(10);
-            }
+        List<Double> lags(int n, long timeoutMs) {
+            Awaitility.await(n + " transcripts on " + id).atMost(Duration.ofMillis(timeoutMs))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> count("conversation.item.input_audio_transcription.completed") >= n);
             Map<String, Long> stopped = new HashMap<>();
             List<Double> out = new ArrayList<>();
             for (int i = 0; i < events.size(); i++) {
@@ -329,17 +325,5 @@ public final class LocalEngineBench {
             }
             return in.readAllBytes();
         }
-    }
-
-    /** The bench key (env GATEWAY_BENCH_KEY, set by the bench scripts) as a Bearer credential, if set. */
-    private static final String BENCH_KEY = System.getenv().getOrDefault("GATEWAY_BENCH_KEY", "");
-
-    private static HttpRequest.Builder authorized(URI uri) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
-        return BENCH_KEY.isEmpty() ? b : b.header("Authorization", "Bearer " + BENCH_KEY);
-    }
-
-    private static WebSocketConnectOptions authorized(WebSocketConnectOptions o) {
-        return BENCH_KEY.isEmpty() ? o : o.addHeader("Authorization", "Bearer " + BENCH_KEY);
     }
 }
