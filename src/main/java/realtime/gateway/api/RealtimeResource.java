@@ -51,7 +51,7 @@ public class RealtimeResource {
         ObjectNode out = mapper.createObjectNode();
         out.put("id", created.session().id());
         out.put("object", Session.OBJECT_TRANSCRIPTION);
-        out.put("expires_at", 0);
+        out.put("expires_at", created.session().expiresAt() / 1000);
         out.putArray("modalities").add("audio").add("text");
         out.setAll((ObjectNode) mapper.valueToTree(beta));
         ObjectNode secret = out.putObject("client_secret");
@@ -73,7 +73,7 @@ public class RealtimeResource {
         session.put("type", Session.TYPE_TRANSCRIPTION);
         session.put("object", Session.OBJECT_TRANSCRIPTION);
         session.put("id", created.session().id());
-        session.put("expires_at", 0);
+        session.put("expires_at", created.session().expiresAt() / 1000);
         ObjectNode cfg = mapper.valueToTree(accepted.config());
         cfg.remove("type");
         session.setAll(cfg);

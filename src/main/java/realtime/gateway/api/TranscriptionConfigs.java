@@ -169,7 +169,7 @@ public class TranscriptionConfigs {
             if (t.model() != null && t.model().isBlank()) {
                 throw ApiException.invalid(p + ".model", "invalid_value", "The transcription model must not be empty.");
             }
-            t.language().filter(l -> !l.isEmpty() && !LANGUAGE.matcher(l).matches()).ifPresent(l -> {
+            Optional.ofNullable(t.language()).flatMap(l -> l).filter(l -> !l.isEmpty() && !LANGUAGE.matcher(l).matches()).ifPresent(l -> {
                 throw ApiException.invalid(p + ".language", "invalid_value",
                         "Invalid '" + p + ".language': '" + l + "' is not an ISO-639-1 code; use e.g. \"en\" or \"de\".");
             });

@@ -454,6 +454,11 @@ public final class GatewaySession implements UpstreamListener {
         return deadline;
     }
 
+    /** Epoch milliseconds when the session ends at the latest (its owner's max-session-duration). */
+    public long expiresAt() {
+        return deadline;
+    }
+
     /** Moves to {@code failed}; the upstream, if any, is closed. */
     void fail(String why, Integer code) {
         UpstreamConnection conn;

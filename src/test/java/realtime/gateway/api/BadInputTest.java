@@ -39,6 +39,10 @@ public class BadInputTest {
             "[1,2] |                   | invalid_json",
             "{\"turn_detection\":{\"threshold\":\"high\"}} | turn_detection.threshold | invalid_type",
             "{\"turn_detection\":{\"threshold\":1.5}} | turn_detection.threshold | decimal_above_max_value",
+            "{\"turn_detection\":{\"type\":\"server_vad\",\"silence_duration_ms\":\"500\"}} | turn_detection.silence_duration_ms | invalid_type",
+            "{\"turn_detection\":{\"threshold\":\"0.5\"}} | turn_detection.threshold | invalid_type",
+            "{\"turn_detection\":{\"prefix_padding_ms\":300.5}} | turn_detection.prefix_padding_ms | invalid_type",
+            "{\"client_secret\":{\"expires_at\":{\"anchor\":\"created_at\",\"seconds\":\"600\"}}} | client_secret.expires_at.seconds | invalid_type",
             "{\"turn_detection\":{\"silence_duration_ms\":-1}} | turn_detection.silence_duration_ms | integer_below_min_value",
             "{\"turn_detection\":{\"type\":\"loud_vad\"}} | turn_detection.type | invalid_value",
             "{\"input_audio_format\":\"mp3\"} | input_audio_format | invalid_value",
@@ -64,6 +68,8 @@ public class BadInputTest {
             "{\"session\":{\"type\":\"transcription\",\"audio\":{\"input\":{\"turn_detection\":{\"type\":\"server_vad\",\"idle_timeout_ms\":100}}}}} | session.audio.input.turn_detection.idle_timeout_ms | integer_below_min_value",
             "{\"expires_after\":{\"anchor\":\"created_at\",\"seconds\":99999},\"session\":{\"type\":\"transcription\"}} | expires_after.seconds | integer_above_max_value",
             "{\"session\":{\"audio\":{}}} | session.type | missing_required_parameter",
+            "{\"expires_after\":{\"anchor\":\"created_at\",\"seconds\":\"600\"},\"session\":{\"type\":\"transcription\"}} | expires_after.seconds | invalid_type",
+            "{\"session\":{\"type\":\"transcription\",\"audio\":{\"input\":{\"turn_detection\":{\"type\":\"server_vad\",\"threshold\":\"0.5\"}}}}} | session.audio.input.turn_detection.threshold | invalid_type",
     })
     public void badGaBodiesGet400NamingTheField(String body, String param, String code) {
         given().contentType("application/json").body(body).post("/v1/realtime/client_secrets")

@@ -51,6 +51,9 @@ public class OpenAiCompatTest {
         long expires = body.getLong("client_secret.expires_at");
         long now = System.currentTimeMillis() / 1000;
         assertTrue(expires >= now + 590 && expires <= now + 610, "600 s as requested: " + expires);
+        // The session itself ends at the key's max-session-duration (1 h by default), not at "0".
+        long sessionExpires = body.getLong("expires_at");
+        assertTrue(sessionExpires >= now + 3590 && sessionExpires <= now + 3610, "session expiry: " + sessionExpires);
         assertTrue(body.getString("client_secret.value").length() >= 3 + 22, "at least 128 bits of secret");
     }
 
@@ -64,6 +67,7 @@ public class OpenAiCompatTest {
                 .body("session.type", equalTo("transcription"))
                 .body("session.object", equalTo("realtime.transcription_session"))
                 .body("session.id", startsWith("sess_"))
+                .body("session.expires_at", greaterThan((int) (System.currentTimeMillis() / 1000 + 3500)))
                 .body("session.audio.input.format.rate", equalTo(24000))
                 .body("session.audio.input.noise_reduction.type", equalTo("far_field"))
                 .body("session.audio.input.turn_detection.silence_duration_ms", equalTo(500))
