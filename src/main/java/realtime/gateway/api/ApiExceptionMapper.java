@@ -10,9 +10,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import realtime.gateway.audio.AudioFormatException;
-import realtime.gateway.session.LimitExceededException;
-import realtime.gateway.session.RegistryFullException;
-import realtime.gateway.session.SessionClosedException;
+import realtime.gateway.session.Refusal;
 
 /** Every failure of every REST path becomes one {@link ApiError} with a status that fits. */
 public class ApiExceptionMapper {
@@ -30,24 +28,27 @@ public class ApiExceptionMapper {
     }
 
     @ServerExceptionMapper
-    public Response full(RegistryFullException e) {
-        return api(new ApiException(429, "rate_limit_error", "session_limit_reached", e.getMessage(), null, 1));
+    public Response refused(Refusal.Rejected e) {
+        return api(error(e.refusal()));
     }
 
-    @ServerExceptionMapper
-    public Response limit(LimitExceededException e) {
-        return api(limitError(e));
-    }
-
-    /** A quota refusal: 429, {@code Retry-After}, and the limit's name as the error's {@code param}. */
-    static ApiException limitError(LimitExceededException e) {
-        return new ApiException(429, "rate_limit_error", "quota_exceeded", e.getMessage(), e.limit(),
-                (int) Math.min(Integer.MAX_VALUE, e.retryAfterSeconds()));
-    }
-
-    @ServerExceptionMapper
-    public Response closed(SessionClosedException e) {
-        return api(new ApiException(409, ApiException.INVALID_REQUEST, "session_closed", e.getMessage(), null, null));
+    /** The one mapping of a refusal to a REST error: status, OpenAI's error fields, {@code Retry-After}. */
+    static ApiException error(Refusal refusal) {
+        if (refusal instanceof Refusal.InvalidParameter p) {
+            return ApiException.invalid(p.param(), p.code(), p.message());
+        }
+        if (refusal instanceof Refusal.QuotaExceeded q) {
+            return new ApiException(429, "rate_limit_error", "quota_exceeded", q.message(), q.limit(),
+                    (int) Math.min(Integer.MAX_VALUE, q.retryAfterSeconds()));
+        }
+        if (refusal instanceof Refusal.GatewayFull f) {
+            return new ApiException(429, "rate_limit_error", "session_limit_reached", f.message(), null, 1);
+        }
+        if (refusal instanceof Refusal.SessionClosed c) {
+            return new ApiException(409, ApiException.INVALID_REQUEST, "session_closed", c.message(), null, null);
+        }
+        // The only other refusal: a session still connecting with its input queue full.
+        return new ApiException(503, "server_error", "session_busy", refusal.message(), null, 1);
     }
 
     @ServerExceptionMapper
@@ -72,11 +73,6 @@ public class ApiExceptionMapper {
         };
         return api(new ApiException(status, status >= 500 ? "server_error" : ApiException.INVALID_REQUEST, code,
                 e.getMessage(), null, null));
-    }
-
-    @ServerExceptionMapper
-    public Response busy(IllegalStateException e) {
-        return api(new ApiException(503, "server_error", "unavailable", e.getMessage(), null, 1));
     }
 
     @ServerExceptionMapper

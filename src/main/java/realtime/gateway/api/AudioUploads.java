@@ -1,55 +1,73 @@
 package realtime.gateway.api;
 
 import java.util.Locale;
+import java.util.function.IntPredicate;
 
+import realtime.gateway.audio.AudioFormat;
 import realtime.gateway.audio.AudioFormatException;
-import realtime.gateway.audio.G711;
 import realtime.gateway.audio.Pcm;
 import realtime.gateway.audio.Wav;
-import realtime.gateway.event.Session;
+import realtime.gateway.session.Refusal;
 
 /**
- * Turns an uploaded body into bytes in the session's input format: WAV (any rate, any channel count,
- * 16-bit PCM) is down-mixed and resampled; {@code audio/pcm} is PCM16 mono at 24 kHz unless its
- * {@code rate} parameter says otherwise; {@code application/octet-stream} is taken as already in the
- * session's format.
+ * Turns an uploaded body into audio for the session: WAV (any rate, any channel count, 16-bit PCM) and
+ * {@code audio/pcm} (PCM16 little-endian mono, 24 kHz unless its {@code rate} parameter says otherwise) are
+ * down-mixed, and resampled to the session's format only when the upstream cannot take their rate itself
+ * (so each upload is resampled at most once, by whoever needs it); {@code application/octet-stream} is
+ * taken as already in the session's format. Anything else is an {@code invalid_audio} refusal.
  */
 final class AudioUploads {
 
     static final String ACCEPTED = "audio/wav (16-bit PCM, any rate, mono or stereo), audio/pcm "
             + "(PCM16 little-endian mono, 24 kHz or ;rate=N) or application/octet-stream (bytes in the session's input format)";
 
+    /** Audio ready to append: the bytes and what they are. */
+    record Upload(byte[] data, AudioFormat format) {
+    }
+
     private AudioUploads() {
     }
 
-    static byte[] toSessionFormat(String contentType, byte[] body, Session.AudioFormat format) {
+    /**
+     * @param keepsRate whether the upstream takes PCM16 at a given rate as it is
+     * @throws Refusal.Rejected ({@code invalid_audio}, param {@code body}) for a body that is not what it claims
+     */
+    static Upload forSession(String contentType, byte[] body, AudioFormat session, IntPredicate keepsRate) {
+        try {
+            return convert(contentType, body, session, keepsRate);
+        } catch (AudioFormatException e) {
+            throw Refusal.invalid("body", "invalid_audio", e.getMessage());
+        }
+    }
+
+    private static Upload convert(String contentType, byte[] body, AudioFormat session, IntPredicate keepsRate) {
         if (body == null || body.length == 0) {
             throw new AudioFormatException("the body is empty: send audio as " + ACCEPTED);
         }
         String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         String base = ct.contains(";") ? ct.substring(0, ct.indexOf(';')).strip() : ct.strip();
-        String target = format == null || format.type() == null ? Session.AudioFormat.PCM : format.type();
         return switch (base) {
-            case "audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave" -> encode(Wav.parse(body), target);
-            case "audio/pcm", "audio/l16" -> encode(Pcm.fromLittleEndian(body, rateOf(ct)), target);
+            case "audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave" -> encode(Wav.parse(body), session, keepsRate);
+            case "audio/pcm", "audio/l16" -> encode(Pcm.fromLittleEndian(body, rateOf(ct)), session, keepsRate);
             case "application/octet-stream" -> {
-                if (Session.AudioFormat.PCM.equals(target) && body.length % 2 != 0) {
+                if (body.length % session.frameBytes() != 0) {
                     throw new AudioFormatException("PCM16 audio must have an even number of bytes (2 per sample); got "
                             + body.length);
                 }
-                yield body;
+                yield new Upload(body, session);
             }
             default -> throw new AudioFormatException("unsupported Content-Type '" + (base.isEmpty() ? "(none)" : base)
                     + "': send " + ACCEPTED);
         };
     }
 
-    private static byte[] encode(Pcm pcm, String target) {
-        return switch (target) {
-            case Session.AudioFormat.PCMU -> G711.ulaw(pcm.monoAt(G711.RATE).samples());
-            case Session.AudioFormat.PCMA -> G711.alaw(pcm.monoAt(G711.RATE).samples());
-            default -> pcm.monoAt(Pcm.UPSTREAM_RATE).toLittleEndian();
-        };
+    private static Upload encode(Pcm pcm, AudioFormat session, IntPredicate keepsRate) {
+        Pcm mono = pcm.mono();
+        if (session.encoding() == AudioFormat.Encoding.PCM16
+                && (mono.sampleRate() == session.rate() || keepsRate.test(mono.sampleRate()))) {
+            return new Upload(mono.toLittleEndian(), new AudioFormat(AudioFormat.Encoding.PCM16, mono.sampleRate()));
+        }
+        return new Upload(session.encode(mono.monoAt(session.rate()).samples()), session);
     }
 
     private static int rateOf(String contentType) {

@@ -47,7 +47,7 @@ public class RealtimeResource {
     public ObjectNode createTranscriptionSession(String body, RoutingContext rc) {
         TranscriptionConfigs.Accepted accepted = configs.fromBeta(body);
         SessionRegistry.Created created = create(rc, accepted);
-        Session beta = Dialects.toBeta(accepted.config());
+        Session beta = Dialects.toBeta(accepted.config().toWire());
         ObjectNode out = mapper.createObjectNode();
         out.put("id", created.session().id());
         out.put("object", Session.OBJECT_TRANSCRIPTION);
@@ -74,7 +74,7 @@ public class RealtimeResource {
         session.put("object", Session.OBJECT_TRANSCRIPTION);
         session.put("id", created.session().id());
         session.put("expires_at", created.session().expiresAt() / 1000);
-        ObjectNode cfg = mapper.valueToTree(accepted.config());
+        ObjectNode cfg = mapper.valueToTree(accepted.config().toWire());
         cfg.remove("type");
         session.setAll(cfg);
         return out;

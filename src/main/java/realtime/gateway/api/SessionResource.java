@@ -2,6 +2,9 @@ package realtime.gateway.api;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -19,14 +22,17 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
+import io.smallrye.common.annotation.Blocking;
 import io.vertx.ext.web.RoutingContext;
 import realtime.gateway.auth.Caller;
 import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.session.Frame;
 import realtime.gateway.session.GatewaySession;
+import realtime.gateway.session.Refusal;
 import realtime.gateway.session.SessionRegistry;
 import realtime.gateway.session.SessionSnapshot;
 import realtime.gateway.session.Subscriber;
+import realtime.gateway.session.Transcript;
 import realtime.gateway.session.TypeFilter;
 
 /** The gateway's own session paths: list, inspect, close, feed audio, read the transcript, stream events. */
@@ -49,75 +55,91 @@ public class SessionResource {
 
     /** Newest first; a {@code client} key sees only the sessions it created. */
     @GET
-    public SessionList list(RoutingContext rc) {
+    public CompletionStage<SessionList> list(RoutingContext rc) {
         Caller.Key key = (Caller.Key) AccessFilter.caller(rc);
-        return new SessionList("list", registry.all().stream()
+        List<CompletableFuture<SessionSnapshot>> views = registry.all().stream()
                 .filter(s -> key.key().admin() || s.owner().equals(key.key().name()))
                 .sorted(Comparator.comparingLong(GatewaySession::createdAt).reversed())
-                .map(GatewaySession::snapshot).toList());
+                .map(s -> s.snapshot().toCompletableFuture()).toList();
+        return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new SessionList("list", views.stream().map(CompletableFuture::join).toList()));
     }
 
     @GET
     @Path("/{id}")
-    public SessionSnapshot get(@PathParam("id") String id) {
+    public CompletionStage<SessionSnapshot> get(@PathParam("id") String id) {
         return session(id).snapshot();
     }
 
     /** Closes the upstream cleanly; subscribers get {@code gateway.session.closed}. Idempotent. */
     @DELETE
     @Path("/{id}")
-    public SessionSnapshot close(@PathParam("id") String id) {
+    public CompletionStage<SessionSnapshot> close(@PathParam("id") String id) {
         GatewaySession s = session(id);
         s.close("closed by DELETE /v1/sessions/" + id);
         return s.snapshot();
     }
 
+    /** Converted off the event loop (a WAV may need resampling); sent upstream as its write queue drains. */
     @POST
     @Path("/{id}/audio")
     @Consumes(MediaType.WILDCARD)
-    public AudioAccepted audio(@PathParam("id") String id, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+    @Blocking
+    public CompletionStage<AudioAccepted> audio(@PathParam("id") String id,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @QueryParam("commit") @DefaultValue("false") boolean commit, byte[] body) {
         GatewaySession s = session(id);
-        byte[] audio = AudioUploads.toSessionFormat(contentType, body, s.inputFormat());
-        s.appendAudio(audio);
+        AudioUploads.Upload up = AudioUploads.forSession(contentType, body, s.inputFormat(), s::acceptsPcmRate);
+        CompletionStage<Optional<Refusal>> sent = s.appendAudio(up.data(), up.format());
         if (commit) {
-            s.commit();
+            sent = sent.thenCompose(r -> r.isPresent() ? CompletableFuture.completedFuture(r) : s.commit());
         }
-        int chunk = config.upstream().appendChunkBytes();
-        return new AudioAccepted(id, audio.length, audio.length / s.bytesPerMs(), (audio.length + chunk - 1) / chunk,
-                commit);
+        long chunk = (long) config.upstream().appendChunkBytes() * up.format().bytesPerSecond()
+                / s.inputFormat().bytesPerSecond();
+        return sent.thenApply(r -> {
+            r.ifPresent(no -> {
+                throw new Refusal.Rejected(no);
+            });
+            long bytes = up.data().length;
+            return new AudioAccepted(id, bytes, (long) up.format().millis(bytes), (int) ((bytes + chunk - 1) / chunk),
+                    commit);
+        });
     }
 
     @POST
     @Path("/{id}/commit")
     @Consumes(MediaType.WILDCARD)
-    public SessionSnapshot commit(@PathParam("id") String id) {
+    public CompletionStage<SessionSnapshot> commit(@PathParam("id") String id) {
         GatewaySession s = session(id);
-        s.commit();
-        return s.snapshot();
+        return s.commit().thenCompose(r -> view(s, r));
     }
 
     @POST
     @Path("/{id}/clear")
     @Consumes(MediaType.WILDCARD)
-    public SessionSnapshot clear(@PathParam("id") String id) {
+    public CompletionStage<SessionSnapshot> clear(@PathParam("id") String id) {
         GatewaySession s = session(id);
-        s.clear();
+        return s.clear().thenCompose(r -> view(s, r));
+    }
+
+    private static CompletionStage<SessionSnapshot> view(GatewaySession s, Optional<Refusal> refusal) {
+        refusal.ifPresent(no -> {
+            throw new Refusal.Rejected(no);
+        });
         return s.snapshot();
     }
 
     @GET
     @Path("/{id}/transcript")
-    public TranscriptView transcript(@PathParam("id") String id) {
-        GatewaySession s = session(id);
-        return new TranscriptView(id, s.state().wire(), s.transcript().text(), s.transcript().entries());
+    public CompletionStage<TranscriptView> transcript(@PathParam("id") String id) {
+        return session(id).transcript().thenApply(t -> new TranscriptView(id, t.state(), t.text(), t.entries()));
     }
 
     @GET
     @Path("/{id}/transcript")
     @Produces(MediaType.TEXT_PLAIN)
-    public String transcriptText(@PathParam("id") String id) {
-        return session(id).transcript().text();
+    public CompletionStage<String> transcriptText(@PathParam("id") String id) {
+        return session(id).transcript().thenApply(Transcript.View::text);
     }
 
     /** The session's stream as Server-Sent Events: {@code event:} the wire type, {@code id:} the sequence number. */

@@ -2,11 +2,12 @@ package realtime.gateway.auth;
 
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 import realtime.gateway.event.Details;
-import realtime.gateway.session.LimitExceededException;
+import realtime.gateway.session.Refusal;
 import realtime.gateway.session.SessionUsage;
 import realtime.gateway.session.UsageSink;
 
@@ -53,27 +54,28 @@ public final class Account implements UsageSink {
     /**
      * Takes one session create from the bucket, after checking that the key still has audio left today.
      *
-     * @throws LimitExceededException naming {@code creates-per-minute} or {@code audio-seconds-per-day}
+     * @return the refusal naming {@code creates-per-minute} or {@code audio-seconds-per-day}, if refused
      */
-    public synchronized void admitCreate() {
+    public synchronized Optional<Refusal.QuotaExceeded> admitCreate() {
         long now = clock.getAsLong();
         refill(now);
         if (createTokens < 1) {
             long wait = (long) Math.ceil((1 - createTokens) / createsPerMs / 1000.0);
-            throw new LimitExceededException("creates-per-minute", "Key '" + key.name() + "' may create "
+            return Optional.of(new Refusal.QuotaExceeded("creates-per-minute", "Key '" + key.name() + "' may create "
                     + key.quota().createsPerMinute() + " sessions per minute (creates-per-minute); retry after "
-                    + Math.max(wait, 1) + " s.", wait);
+                    + Math.max(wait, 1) + " s.", wait));
         }
         double limitMs = key.quota().audioSecondsPerDay() * 1000.0;
         expireAudio(now);
         if (dayAudioMs >= limitMs) {
             long wait = audioWait(now, 1, limitMs);
-            throw new LimitExceededException("audio-seconds-per-day", "Key '" + key.name() + "' has sent its "
+            return Optional.of(new Refusal.QuotaExceeded("audio-seconds-per-day", "Key '" + key.name() + "' has sent its "
                     + key.quota().audioSecondsPerDay() + " s of audio for the last 24 hours (audio-seconds-per-day); "
-                    + "retry after " + wait + " s.", wait);
+                    + "retry after " + wait + " s.", wait));
         }
         createTokens -= 1;
         bucket(now).sessions++;
+        return Optional.empty();
     }
 
     /** Gives back a create that did not happen (the session was refused further on). */
@@ -86,18 +88,18 @@ public final class Account implements UsageSink {
     }
 
     @Override
-    public synchronized void chargeAudio(double ms) {
+    public synchronized Optional<Refusal.QuotaExceeded> chargeAudio(double ms) {
         long now = clock.getAsLong();
         expireAudio(now);
         double limitMs = key.quota().audioSecondsPerDay() * 1000.0;
         if (dayAudioMs + ms > limitMs) {
             long wait = audioWait(now, ms, limitMs);
-            throw new LimitExceededException("audio-seconds-per-day", String.format(java.util.Locale.ROOT,
+            return Optional.of(new Refusal.QuotaExceeded("audio-seconds-per-day", String.format(java.util.Locale.ROOT,
                     "Key '%s' may send %d s of audio in any 24 hours (audio-seconds-per-day): %.3f s used, this audio "
                             + "is %.3f s%s; nothing of it was sent.",
                     key.name(), key.quota().audioSecondsPerDay(), dayAudioMs / 1000, ms / 1000,
                     ms > limitMs ? ", more than the whole quota: send it in smaller parts" : "; retry after " + wait + " s"),
-                    wait);
+                    wait));
         }
         long minute = now / MINUTE_MS;
         double[] last = dayAudio.peekLast();
@@ -108,6 +110,7 @@ public final class Account implements UsageSink {
         }
         dayAudioMs += ms;
         bucket(now).usage.audio(ms);
+        return Optional.empty();
     }
 
     @Override

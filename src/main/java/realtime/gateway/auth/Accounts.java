@@ -7,11 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import realtime.gateway.config.GatewayConfig;
-import realtime.gateway.event.Session;
-import realtime.gateway.session.LimitExceededException;
-import realtime.gateway.session.RegistryFullException;
+import realtime.gateway.session.Refusal;
 import realtime.gateway.session.SessionOwner;
 import realtime.gateway.session.SessionRegistry;
+import realtime.gateway.session.TranscriptionConfig;
 
 /**
  * The account of every key, and the one way a caller creates a session: the key's create and audio quotas
@@ -36,12 +35,13 @@ public class Accounts {
     /**
      * Creates a session owned by {@code key}.
      *
-     * @throws LimitExceededException when one of the key's quotas refuses it
-     * @throws RegistryFullException when the gateway is at {@code gateway.sessions.max}
+     * @throws Refusal.Rejected when one of the key's quotas refuses it, or the gateway is full
      */
-    public SessionRegistry.Created createSession(ApiKey key, Session config, Duration secretTtl) {
+    public SessionRegistry.Created createSession(ApiKey key, TranscriptionConfig config, Duration secretTtl) {
         Account account = of(key);
-        account.admitCreate();
+        account.admitCreate().ifPresent(q -> {
+            throw new Refusal.Rejected(q);
+        });
         try {
             return registry.create(config, secretTtl,
                     new SessionOwner(key.name(), key.quota().maxSessions(), key.quota().maxSessionDuration(), account));

@@ -125,6 +125,10 @@ public record Session(
             Boolean interruptResponse) {
         public static final String SERVER_VAD = "server_vad";
         public static final String SEMANTIC_VAD = "semantic_vad";
+        /** The protocol's server_vad defaults (§a.1): the gateway and its local engine use these, nothing else. */
+        public static final double DEFAULT_THRESHOLD = 0.5;
+        public static final int DEFAULT_PREFIX_PADDING_MS = 300;
+        public static final int DEFAULT_SILENCE_DURATION_MS = 500;
     }
 
     /** Noise reduction: {@code near_field} or {@code far_field}. */

@@ -1,525 +1,351 @@
 package realtime.gateway.session;
 
-import java.util.ArrayDeque;
-import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
-import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.audio.AudioFormat;
 import realtime.gateway.event.ClientEvent;
-import realtime.gateway.event.Details;
-import realtime.gateway.event.Dialects;
-import realtime.gateway.event.InputAudioEvent;
 import realtime.gateway.event.RealtimeCodec;
-import realtime.gateway.event.ServerEvent;
-import realtime.gateway.event.Session;
-import realtime.gateway.event.SessionEvent;
-import realtime.gateway.event.SystemEvent;
-import realtime.gateway.event.TranscriptionEvent;
 import realtime.gateway.upstream.UpstreamConnection;
 import realtime.gateway.upstream.UpstreamListener;
 import realtime.gateway.upstream.UpstreamProvider;
 
 /**
- * One transcription session: its state machine, its upstream connection, its hub and its transcript.
- * Upstream frames arrive on the connection's event loop and are decoded once, acted on (state,
- * transcript, counters) and published verbatim. Input from callers is encoded in the upstream's
- * dialect and sent, or queued while the upstream is still connecting.
+ * One transcription session, as an actor: every input (caller audio and events, upstream frames and
+ * closes, timer ticks, close requests) is a step run in order on the session's {@link Mailbox}, so its
+ * state needs no lock and publishing to subscribers happens under none. The parts with one job each are
+ * the {@link Lifecycle} (states and transitions), the {@link InputPath} (admit, queue, send with
+ * backpressure) and the {@link EventReactor} (transcript, usage, effective configuration). Other threads
+ * read the immutable {@link #status()} or ask for a snapshot.
  */
 public final class GatewaySession implements UpstreamListener {
 
     private static final Logger LOG = Logger.getLogger(GatewaySession.class);
 
-    /** Upstream error codes after which the upstream session is over (§g.3). */
-    static final Set<String> FATAL_ERROR_CODES = Set.of("session_expired", "invalid_api_key",
-            "beta_api_shape_disabled", "invalid_model", "missing_model");
-
-    private final String id;
-    private final RealtimeCodec codec;
-    private final UpstreamProvider provider;
-    private final GatewayConfig.Dialect dialect;
-    private final LongSupplier clock;
-    private final int appendChunkBytes;
-    private final int maxQueued;
-    private final long createdAt;
-    private final SessionHub hub;
-    private final Transcript transcript = new Transcript();
-    private final SessionOwner owner;
-    private final long deadline;
-    private final SessionUsage.Counter usage = new SessionUsage.Counter();
-
-    private final AtomicLong audioBytes = new AtomicLong();
-    private final AtomicLong audioMs = new AtomicLong();
-    private final LongAdder eventsReceived = new LongAdder();
-    private final Map<String, LongAdder> eventsByType = new ConcurrentHashMap<>();
-    private final AtomicInteger producers = new AtomicInteger();
-    private final AtomicLong eventIds = new AtomicLong();
-
-    private final ArrayDeque<String> queued = new ArrayDeque<>();
-    private volatile Session config;
-    private volatile SessionState state = SessionState.CONNECTING;
-    private volatile String reason = "connecting to the upstream";
-    private volatile Integer closeCode;
-    private volatile Long closedAt;
-    private volatile long lastActivity;
-    private volatile long stateSince;
-    private UpstreamConnection upstream;
-    private boolean finished;
-    /** Audio appended since the last commit (ours or the VAD's); a drain commits only when there is some. */
-    private long uncommittedBytes;
-    /** While draining (closing at a limit) the upstream stays open until pending turns finish or this passes. */
-    private volatile long drainUntil = -1;
-    private volatile boolean awaitingCommit;
-
-    GatewaySession(String id, Session config, RealtimeCodec codec, UpstreamProvider provider,
-            GatewayConfig.Dialect dialect, LongSupplier clock, int appendChunkBytes, int maxQueued,
-            SessionOwner owner) {
-        this.id = id;
-        this.owner = owner;
-        this.config = config;
-        this.codec = codec;
-        this.provider = provider;
-        this.dialect = dialect;
-        this.clock = clock;
-        this.appendChunkBytes = appendChunkBytes;
-        this.maxQueued = maxQueued;
-        this.createdAt = clock.getAsLong();
-        this.lastActivity = createdAt;
-        this.stateSince = createdAt;
-        this.hub = new SessionHub(clock);
-        long max = owner.maxDuration().toMillis();
-        this.deadline = createdAt + max < createdAt ? Long.MAX_VALUE : createdAt + max;
+    /** Timing limits the session enforces on its own ticks. */
+    public record Limits(int appendChunkBytes, int maxQueuedWhileConnecting, long connectTimeoutMs, long closeGraceMs,
+            long idleTimeoutMs, String defaultModel) {
     }
 
-    /** Opens the upstream connection; the session is usable (subscribable, queueing input) at once. */
+    private final String id;
+    private final SessionOwner owner;
+    private final UpstreamProvider provider;
+    private final RealtimeCodec codec;
+    private final LongSupplier clock;
+    private final Limits limits;
+    private final Consumer<GatewaySession> onEnd;
+    private final long createdAt;
+    private final long deadline;
+    private final Mailbox mailbox;
+    private final Lifecycle lifecycle;
+    private final EventReactor reactor;
+    private final InputPath input;
+    private final SessionHub hub;
+    private final Map<String, long[]> eventsByType = new HashMap<>();
+    private volatile AudioFormat inputFormat;
+    private UpstreamConnection upstream;
+    private long eventsReceived;
+    private long eventIds;
+    private int producers;
+    private long lastActivity;
+
+    GatewaySession(String id, TranscriptionConfig config, SessionOwner owner, UpstreamProvider provider,
+            RealtimeCodec codec, LongSupplier clock, Limits limits, Consumer<GatewaySession> onEnd) {
+        this.id = id;
+        this.owner = owner;
+        this.provider = provider;
+        this.codec = codec;
+        this.clock = clock;
+        this.limits = limits;
+        this.onEnd = onEnd;
+        this.createdAt = clock.getAsLong();
+        long max = owner.maxDuration().toMillis();
+        this.deadline = createdAt + max < createdAt ? Long.MAX_VALUE : createdAt + max;
+        this.lastActivity = createdAt;
+        this.mailbox = new Mailbox(id);
+        this.lifecycle = new Lifecycle(createdAt);
+        this.reactor = new EventReactor(id, config, limits.defaultModel(), owner.usage());
+        this.input = new InputPath(id, lifecycle, reactor, owner.usage(), mailbox, limits.appendChunkBytes(),
+                limits.maxQueuedWhileConnecting(), config.format());
+        this.hub = new SessionHub(clock);
+        this.inputFormat = config.format();
+    }
+
+    /** Opens the upstream; until it is open the session queues input and takes subscribers. */
     void start() {
-        provider.connect(id, this).subscribe().with(this::connected,
-                e -> fail("upstream connection failed: " + e.getMessage(), null));
+        provider.connect(id, this).subscribe().with(conn -> mailbox.execute(() -> connected(conn)),
+                e -> mailbox.execute(() -> fail("upstream connection failed: " + e.getMessage())));
     }
 
     private void connected(UpstreamConnection conn) {
-        synchronized (this) {
-            if (state != SessionState.CONNECTING) {
-                conn.close(1000, "session closed");
-                return;
-            }
-            upstream = conn;
-            conn.send(configureEvent(config));
-            while (!queued.isEmpty()) {
-                conn.send(queued.poll());
-            }
-            transition(SessionState.ACTIVE, "upstream connected");
-        }
-        LOG.infof("session %s: active (upstream %s, %s dialect)", id, provider.name(), dialect.name().toLowerCase());
-    }
-
-    private String configureEvent(Session ga) {
-        if (dialect == GatewayConfig.Dialect.BETA) {
-            return codec.encode(new ClientEvent.TranscriptionSessionUpdate(null, Dialects.toBeta(ga)));
-        }
-        return codec.encode(new ClientEvent.SessionUpdate(null, ga));
-    }
-
-    // ---- input ---------------------------------------------------------------------------------
-
-    /**
-     * Sends a validated client event upstream, in the upstream's dialect: a beta
-     * {@code transcription_session.update} goes to a GA upstream as {@code session.update} and back.
-     */
-    public void send(ClientEvent event) {
-        ClientEvent out = event;
-        if (event instanceof ClientEvent.TranscriptionSessionUpdate u && dialect == GatewayConfig.Dialect.GA) {
-            out = new ClientEvent.SessionUpdate(u.eventId(), Dialects.toGa(u.session()));
-        } else if (event instanceof ClientEvent.SessionUpdate u && dialect == GatewayConfig.Dialect.BETA
-                && Dialects.isGa(u.session())) {
-            out = new ClientEvent.TranscriptionSessionUpdate(u.eventId(), Dialects.toBeta(u.session()));
-        }
-        if (event instanceof ClientEvent.InputAudioBufferAppend a) {
-            int bytes = a.audio() == null ? 0 : base64Length(a.audio());
-            double ms = chargeAudio(bytes);
-            try {
-                sendText(codec.encode(out));
-            } catch (RuntimeException e) {
-                refundAudio(ms);
-                throw e;
-            }
-            countAudio(bytes);
+        if (lifecycle.state() != SessionState.CONNECTING) {
+            conn.close(1000, "session closed");
             return;
         }
-        if (event instanceof ClientEvent.InputAudioBufferCommit || event instanceof ClientEvent.InputAudioBufferClear) {
-            resetUncommitted();
-        }
-        sendText(codec.encode(out));
+        upstream = conn;
+        conn.send(new ClientEvent.SessionUpdate(null, reactor.config().toWire()));
+        transition(SessionState.ACTIVE, "upstream connected", null);
+        input.connected(conn);
+        LOG.infof("session %s: active (upstream %s)", id, provider.name());
     }
 
-    /** Appends audio already in the session's input format, in chunks within the upstream's limit. */
-    public void appendAudio(byte[] audio) {
-        double ms = chargeAudio(audio.length);
-        int sent = 0;
-        try {
-            for (int off = 0; off < audio.length; off += appendChunkBytes) {
-                int len = Math.min(appendChunkBytes, audio.length - off);
-                byte[] chunk = off == 0 && len == audio.length ? audio : java.util.Arrays.copyOfRange(audio, off, off + len);
-                sendText(codec.encode(new ClientEvent.InputAudioBufferAppend(null, Base64.getEncoder().encodeToString(chunk))));
-                sent += len;
+    // ---- input: each completes when handed upstream, or with the refusal -------------------------------
+
+    /** Audio in {@code format}: the session's input format, or PCM16 at a rate {@link #acceptsPcmRate} allows. */
+    public CompletionStage<Optional<Refusal>> appendAudio(byte[] audio, AudioFormat format) {
+        return ask(() -> {
+            lastActivity = clock.getAsLong();
+            return input.audio(audio, format);
+        });
+    }
+
+    /** A validated client event (configuration updates already in the GA shape). */
+    public CompletionStage<Optional<Refusal>> send(ClientEvent event) {
+        return ask(() -> input.event(event));
+    }
+
+    /** A validated client frame forwarded exactly as written. */
+    public CompletionStage<Optional<Refusal>> sendRaw(String text, ClientEvent parsed) {
+        return ask(() -> input.raw(text, parsed));
+    }
+
+    public CompletionStage<Optional<Refusal>> commit() {
+        return send(new ClientEvent.InputAudioBufferCommit(null));
+    }
+
+    public CompletionStage<Optional<Refusal>> clear() {
+        return send(new ClientEvent.InputAudioBufferClear(null));
+    }
+
+    private <T> CompletionStage<T> ask(Supplier<CompletionStage<T>> step) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        mailbox.execute(() -> step.get().whenComplete((v, e) -> {
+            if (e != null) {
+                out.completeExceptionally(e);
+            } else {
+                out.complete(v);
             }
-        } catch (RuntimeException e) {
-            // Only what reached the upstream (or its queue) is charged and counted.
-            refundAudio(ms * (audio.length - sent) / audio.length);
-            countAudio(sent);
-            throw e;
-        }
-        countAudio(audio.length);
+        }));
+        return out;
     }
 
-    /** Decoded size of validated base64 text, without decoding it. */
-    static int base64Length(String b64) {
-        int n = b64.length();
-        int pad = n > 0 && b64.charAt(n - 1) == '=' ? (n > 1 && b64.charAt(n - 2) == '=' ? 2 : 1) : 0;
-        return n / 4 * 3 - pad;
+    /** The session's input format (what {@code application/octet-stream} and binary frames must be). */
+    public AudioFormat inputFormat() {
+        return inputFormat;
     }
 
-    /**
-     * Charges the owner for audio about to be sent; refuses it (nothing sent, nothing charged) when the
-     * session no longer takes input or the owner's quota does not allow it.
-     */
-    private double chargeAudio(int bytes) {
-        SessionState st = state;
-        if (st != SessionState.ACTIVE && st != SessionState.CONNECTING) {
-            throw new SessionClosedException(id, st);
-        }
-        double ms = bytes / (double) bytesPerMs();
-        owner.usage().chargeAudio(ms);
-        usage.audio(ms);
-        return ms;
-    }
-
-    private void refundAudio(double ms) {
-        if (ms > 0) {
-            owner.usage().refundAudio(ms);
-            usage.audio(-ms);
-        }
-    }
-
-    private void countAudio(int bytes) {
-        synchronized (this) {
-            uncommittedBytes += bytes;
-        }
-        audioBytes.addAndGet(bytes);
-        audioMs.set(audioBytes.get() / bytesPerMs());
-        lastActivity = clock.getAsLong();
-    }
-
-    /** Bytes of input audio per millisecond in the session's format: 48 for pcm16 24 kHz, 8 for G.711. */
-    public int bytesPerMs() {
-        Session.AudioFormat f = inputFormat();
-        return f == null || Session.AudioFormat.PCM.equals(f.type()) ? 48 : 8;
-    }
-
-    /** The session's input audio format (GA shape). */
-    public Session.AudioFormat inputFormat() {
-        Session c = config;
-        return c.audio() == null || c.audio().input() == null ? null : c.audio().input().format();
-    }
-
-    public void commit() {
-        sendText(codec.encode(new ClientEvent.InputAudioBufferCommit(null)));
-        resetUncommitted();
-    }
-
-    public void clear() {
-        sendText(codec.encode(new ClientEvent.InputAudioBufferClear(null)));
-        resetUncommitted();
-    }
-
-    private synchronized void resetUncommitted() {
-        uncommittedBytes = 0;
-    }
-
-    private void sendText(String text) {
-        synchronized (this) {
-            switch (state) {
-                case ACTIVE -> upstream.send(text);
-                case CONNECTING -> {
-                    if (queued.size() >= maxQueued) {
-                        throw new IllegalStateException("session " + id + " is still connecting and has "
-                                + maxQueued + " frames queued; wait for it to become active");
-                    }
-                    queued.add(text);
-                }
-                default -> throw new SessionClosedException(id, state);
-            }
-        }
+    /** Whether PCM16 at {@code rate} can be sent as it is (the upstream converts it once). */
+    public boolean acceptsPcmRate(int rate) {
+        return provider.acceptsPcmRate(rate);
     }
 
     // ---- subscribers and producers -----------------------------------------------------------------
 
     /** Adds a subscriber; on an ended session it gets the closed event at once and is closed. */
     public void subscribe(Subscriber s) {
-        synchronized (this) {
-            if (!finished) {
+        mailbox.execute(() -> {
+            if (!lifecycle.state().terminal()) {
                 hub.subscribe(s);
                 return;
             }
-        }
-        Frame f = new Frame(hub.lastSeq(), clock.getAsLong(), GatewayEvent.CLOSED, closedEvent(), true);
-        s.offer(f);
-        s.close(1000, "session " + state.wire());
+            s.offer(new Frame(hub.lastSeq(), clock.getAsLong(), GatewayEvent.CLOSED, gatewayEvent(GatewayEvent.CLOSED),
+                    true));
+            s.close(1000, "session " + lifecycle.state().wire());
+        });
     }
 
     public void unsubscribe(Subscriber s) {
-        hub.unsubscribe(s);
+        mailbox.execute(() -> hub.unsubscribe(s));
     }
 
     public void producerAttached() {
-        producers.incrementAndGet();
-        lastActivity = clock.getAsLong();
+        mailbox.execute(() -> {
+            producers++;
+            lastActivity = clock.getAsLong();
+        });
     }
 
     public void producerDetached() {
-        producers.decrementAndGet();
-        lastActivity = clock.getAsLong();
+        mailbox.execute(() -> {
+            producers--;
+            lastActivity = clock.getAsLong();
+        });
     }
 
     // ---- upstream ----------------------------------------------------------------------------------
 
-    /** The upstream types the session acts on; every other frame is forwarded without being bound. */
-    static final Set<String> ACTED_ON = Set.of(InputAudioEvent.Committed.TYPE, InputAudioEvent.SpeechStarted.TYPE,
-            InputAudioEvent.SpeechStopped.TYPE, TranscriptionEvent.Completed.TYPE, SessionEvent.Updated.TYPE,
-            SessionEvent.TranscriptionUpdated.TYPE, SystemEvent.Error.TYPE, TranscriptionEvent.Failed.TYPE);
-
     @Override
     public void onFrame(String text) {
-        // Peek at the type and bind only what the session acts on: most frames (deltas) are forwarded as they are.
-        String type = codec.peekType(text);
-        eventsReceived.increment();
-        eventsByType.computeIfAbsent(type == null ? "(malformed)" : type, k -> new LongAdder()).increment();
-        String fatal = type != null && ACTED_ON.contains(type) ? act(codec.decodeServer(text)) : null;
-        hub.publish(type, text, false);
-        if (fatal != null) {
-            fail(fatal, null);
-        } else if (drainUntil >= 0) {
-            drainStep(clock.getAsLong());
-        }
+        mailbox.execute(() -> frame(text));
     }
 
-    /** Updates transcript, config or state from one decoded event; returns a reason when it is fatal. */
-    private String act(ServerEvent event) {
-        if (event instanceof InputAudioEvent.Committed c) {
-            awaitingCommit = false;
-            resetUncommitted();
-            transcript.committed(c.itemId(), c.previousItemId() == null ? null : c.previousItemId().orElse(null));
-        } else if (event instanceof InputAudioEvent.SpeechStarted s) {
-            transcript.speechStarted(s.itemId(), s.audioStartMs());
-        } else if (event instanceof InputAudioEvent.SpeechStopped s) {
-            transcript.speechStopped(s.itemId(), s.audioEndMs());
-        } else if (event instanceof TranscriptionEvent.Completed c) {
-            Details.TranscriptionUsage u = c.usage() == null ? null : c.usage().orElse(null);
-            transcript.completed(c.itemId(), c.transcript(), u);
-            usage.upstream(u);
-            owner.usage().upstreamUsage(u);
-        } else if (event instanceof TranscriptionEvent.Failed f) {
-            transcript.failed(f.itemId());
-        } else if (event instanceof SessionEvent.Updated u && u.session() != null) {
-            config = u.session();
-        } else if (event instanceof SessionEvent.TranscriptionUpdated u && u.session() != null) {
-            config = Dialects.toGa(u.session());
-        } else if (event instanceof SystemEvent.Error e && e.error() != null && e.error().code() != null) {
-            String code = e.error().code().orElse(null);
-            if (code != null && code.contains("commit_empty")) {
-                awaitingCommit = false;
+    private void frame(String text) {
+        // Peek at the type and bind only what the session acts on: most frames (deltas) go on as they are.
+        String type = codec.peekType(text);
+        eventsReceived++;
+        eventsByType.computeIfAbsent(type == null ? "(malformed)" : type, k -> new long[1])[0]++;
+        String fatal = null;
+        if (type != null && EventReactor.ACTED_ON.contains(type)) {
+            var event = codec.decodeServer(text);
+            if (event instanceof realtime.gateway.event.InputAudioEvent.Committed) {
+                input.committedUpstream();
             }
-            if (code != null && FATAL_ERROR_CODES.contains(code)) {
-                return "upstream error " + code + ": " + e.error().message();
-            }
-        } else if (event instanceof ServerEvent.Malformed m) {
-            LOG.debugf("session %s: malformed upstream %s frame forwarded: %s", id, m.type(), m.reason());
+            fatal = reactor.act(event);
+            inputFormat = reactor.config().format();
         }
-        return null;
+        hub.publish(type, text, false);
+        if (fatal != null) {
+            fail(fatal);
+        } else if (lifecycle.draining()) {
+            drainStep(clock.getAsLong());
+        }
     }
 
     @Override
     public void onBinaryFrame(int length) {
-        eventsByType.computeIfAbsent("(binary)", k -> new LongAdder()).increment();
+        mailbox.execute(() -> eventsByType.computeIfAbsent("(binary)", k -> new long[1])[0]++);
+    }
+
+    @Override
+    public void onClosed(int code, String why) {
+        mailbox.execute(() -> upstreamClosed(code, why));
     }
 
     /**
-     * The upstream socket ended. This is the one place where reconnection (and proactive rotation before
-     * the upstream's 60-minute cap) will go: today every upstream close ends the session.
+     * The upstream socket ended. This is where reconnection (and rotation before the upstream's cap) will
+     * go: today every upstream close ends the session.
      */
-    @Override
-    public void onClosed(int code, String why) {
-        synchronized (this) {
-            closeCode = code;
-            String detail = "upstream closed with code " + code + (why == null || why.isEmpty() ? "" : ": " + why);
-            if (state == SessionState.CLOSING) {
-                transition(SessionState.CLOSED, reason);
-            } else if (!state.terminal()) {
-                if (code == 1000 || code == 1001) {
-                    transition(SessionState.CLOSED, detail);
-                } else {
-                    transition(SessionState.FAILED, detail);
-                }
-            }
-            upstream = null;
+    private void upstreamClosed(int code, String why) {
+        upstream = null;
+        SessionState st = lifecycle.state();
+        if (st.terminal()) {
+            return;
         }
-        finish();
+        String detail = "upstream closed with code " + code + (why == null || why.isEmpty() ? "" : ": " + why);
+        if (st == SessionState.CLOSING) {
+            transition(SessionState.CLOSED, lifecycle.status().reason(), code);
+        } else {
+            transition(code == 1000 || code == 1001 ? SessionState.CLOSED : SessionState.FAILED, detail, code);
+        }
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------------
 
-    /** Closes the session cleanly: the upstream is closed with 1000 and subscribers get a final event. */
+    /** Closes cleanly: the upstream is closed with 1000 and subscribers get a final event. Idempotent. */
     public void close(String why) {
-        UpstreamConnection conn;
-        synchronized (this) {
-            if (state.terminal() || state == SessionState.CLOSING) {
-                return;
+        mailbox.execute(() -> closeNow(why));
+    }
+
+    private void closeNow(String why) {
+        switch (lifecycle.state()) {
+            case CONNECTING -> transition(SessionState.CLOSED, why, null);
+            case ACTIVE -> {
+                transition(SessionState.CLOSING, why, null);
+                upstream.close(1000, "session closed");
             }
-            conn = upstream;
-            transition(conn == null ? SessionState.CLOSED : SessionState.CLOSING, why);
-        }
-        if (conn == null) {
-            finish();
-        } else {
-            conn.close(1000, "session closed");
+            default -> {
+                // closing or ended: nothing more to do
+            }
         }
     }
 
     /**
-     * Ends the session at a limit without losing speech: uncommitted audio is committed, input is refused
-     * from now on ({@code closing}, with {@code why} told to subscribers), and the upstream is closed once
-     * every committed turn is transcribed or {@code graceMs} has passed.
+     * Ends the session at a limit without losing speech: pending audio is committed, input is refused from
+     * now on ({@code closing}, with {@code why} told to subscribers), and the upstream is closed once every
+     * committed turn is transcribed or {@code graceMs} has passed.
      */
     public void drainAndClose(String why, long graceMs) {
-        synchronized (this) {
-            if (state != SessionState.ACTIVE) {
-                if (state == SessionState.CONNECTING) {
-                    // Nothing has reached the upstream yet that could be transcribed in time.
-                    queued.clear();
-                }
-                if (state.terminal() || state == SessionState.CLOSING) {
-                    return;
-                }
-            } else {
-                if (uncommittedBytes >= 100L * bytesPerMs()) {
-                    upstream.send(codec.encode(new ClientEvent.InputAudioBufferCommit(null)));
-                    awaitingCommit = true;
-                }
-                drainUntil = clock.getAsLong() + graceMs;
-                transition(SessionState.CLOSING, why);
+        mailbox.execute(() -> {
+            if (lifecycle.state() != SessionState.ACTIVE) {
+                closeNow(why);
+                return;
             }
-        }
-        if (drainUntil < 0) {
-            close(why);
-        } else {
+            input.finalCommit();
+            transition(SessionState.CLOSING, why, null);
+            lifecycle.drainUntil(clock.getAsLong() + graceMs);
             LOG.infof("session %s: draining: %s", id, why);
             drainStep(clock.getAsLong());
-        }
+        });
     }
 
     /** Closes the upstream of a draining session once nothing is pending or its grace has passed. */
-    void drainStep(long now) {
-        UpstreamConnection conn;
-        synchronized (this) {
-            if (drainUntil < 0 || (now < drainUntil && (awaitingCommit || transcript.pending() > 0))) {
-                return;
-            }
-            drainUntil = -1;
-            stateSince = now;
-            conn = upstream;
+    private void drainStep(long now) {
+        if (now < lifecycle.drainDeadline() && (input.queued() > 0 || !reactor.settled())) {
+            return;
         }
-        if (conn == null) {
-            finish();
+        lifecycle.drained();
+        if (upstream == null) {
+            transition(SessionState.CLOSED, lifecycle.status().reason(), null);
         } else {
-            conn.close(1000, "session closed");
+            upstream.close(1000, "session closed");
         }
-    }
-
-    /** True while the session waits for its last transcriptions before closing. */
-    boolean draining() {
-        return drainUntil >= 0;
-    }
-
-    /** When the owner's maximum session duration is reached. */
-    long deadline() {
-        return deadline;
-    }
-
-    /** Epoch milliseconds when the session ends at the latest (its owner's max-session-duration). */
-    public long expiresAt() {
-        return deadline;
     }
 
     /** Moves to {@code failed}; the upstream, if any, is closed. */
-    void fail(String why, Integer code) {
-        UpstreamConnection conn;
-        synchronized (this) {
-            if (state.terminal()) {
-                return;
+    void fail(String why) {
+        mailbox.execute(() -> {
+            if (!lifecycle.state().terminal()) {
+                LOG.warnf("session %s: failed: %s", id, why);
+                transition(SessionState.FAILED, why, null);
             }
-            if (code != null) {
-                closeCode = code;
+        });
+    }
+
+    /** The sweeper's tick: limits of duration, connecting, idleness and unconfirmed closes. */
+    void tick(long now) {
+        mailbox.execute(() -> {
+            SessionState st = lifecycle.state();
+            long age = now - lifecycle.status().since();
+            if (lifecycle.draining()) {
+                drainStep(now);
+            } else if (lifecycle.acceptsInput() && now >= deadline) {
+                drainAndClose("maximum session duration of " + SessionRegistry.formatDuration(deadline - createdAt)
+                        + " reached (max-session-duration of key '" + owner.name() + "')", SessionRegistry.DRAIN_GRACE_MS);
+            } else if (st == SessionState.CONNECTING && age >= limits.connectTimeoutMs() + limits.closeGraceMs()) {
+                fail("upstream did not connect within " + (limits.connectTimeoutMs() + limits.closeGraceMs()) / 1000 + " s");
+            } else if (lifecycle.acceptsInput() && producers <= 0 && now - lastActivity >= limits.idleTimeoutMs()) {
+                closeNow("idle for " + limits.idleTimeoutMs() / 1000 + " s without audio or a producer connection");
+            } else if (st == SessionState.CLOSING && age >= limits.closeGraceMs()) {
+                transition(SessionState.CLOSED, "upstream did not confirm the close", null);
             }
-            conn = upstream;
-            transition(SessionState.FAILED, why);
+        });
+    }
+
+    /** One transition: the gateway event goes out; an end also closes subscribers, input and upstream. */
+    private void transition(SessionState next, String why, Integer closeCode) {
+        long now = clock.getAsLong();
+        if (!lifecycle.moveTo(next, why, closeCode, now)) {
+            return;
         }
-        LOG.warnf("session %s: failed: %s", id, why);
-        if (conn == null) {
-            finish();
-        } else {
-            conn.close(1000, "session failed");
+        hub.publish(GatewayEvent.STATE, gatewayEvent(GatewayEvent.STATE), true);
+        if (!next.terminal()) {
+            return;
         }
-    }
-
-    /** Ends a session whose upstream did not confirm a close in time. */
-    void forceFinish(String why) {
-        synchronized (this) {
-            if (!state.terminal()) {
-                transition(SessionState.CLOSED, why);
-            }
+        input.abandon();
+        if (upstream != null) {
+            upstream.close(1000, next == SessionState.FAILED ? "session failed" : "session closed");
+            upstream = null;
         }
-        finish();
+        hub.publish(GatewayEvent.CLOSED, gatewayEvent(GatewayEvent.CLOSED), true);
+        hub.closeAll(1000, "session " + next.wire());
+        LOG.infof("session %s: %s (%s)", id, next.wire(), why);
+        onEnd.accept(this);
     }
 
-    private void finish() {
-        synchronized (this) {
-            if (finished) {
-                return;
-            }
-            finished = true;
-            drainUntil = -1;
-            closedAt = clock.getAsLong();
-            queued.clear();
-        }
-        hub.publish(GatewayEvent.CLOSED, closedEvent(), true);
-        hub.closeAll(1000, "session " + state.wire());
-        LOG.infof("session %s: %s (%s)", id, state.wire(), reason);
-    }
-
-    private void transition(SessionState next, String why) {
-        state = next;
-        reason = why;
-        stateSince = clock.getAsLong();
-        hub.publish(GatewayEvent.STATE, codec.write(new GatewayEvent(GatewayEvent.STATE, nextEventId(), id,
-                next.wire(), why, closeCode, stateSince)), true);
-    }
-
-    private String closedEvent() {
-        return codec.write(new GatewayEvent(GatewayEvent.CLOSED, nextEventId(), id, state.wire(), reason, closeCode,
-                closedAt == null ? clock.getAsLong() : closedAt));
-    }
-
-    private String nextEventId() {
-        return "event_gw_" + id.substring(Math.min(5, id.length())) + "_" + eventIds.incrementAndGet();
+    private String gatewayEvent(String type) {
+        SessionStatus s = lifecycle.status();
+        return codec.write(new GatewayEvent(type, "event_gw_" + id.substring(Math.min(5, id.length())) + "_"
+                + ++eventIds, id, s.state().wire(), s.reason(), s.closeCode(),
+                s.closedAt() != null ? s.closedAt() : s.since()));
     }
 
     // ---- views -------------------------------------------------------------------------------------
@@ -528,20 +354,13 @@ public final class GatewaySession implements UpstreamListener {
         return id;
     }
 
+    /** The lifecycle now, readable from any thread. */
+    public SessionStatus status() {
+        return lifecycle.status();
+    }
+
     public SessionState state() {
-        return state;
-    }
-
-    public String reason() {
-        return reason;
-    }
-
-    public Session config() {
-        return config;
-    }
-
-    public Transcript transcript() {
-        return transcript;
+        return lifecycle.state();
     }
 
     /** The key that created the session. */
@@ -549,38 +368,33 @@ public final class GatewaySession implements UpstreamListener {
         return owner.name();
     }
 
-    public SessionUsage usage() {
-        return usage.view();
-    }
-
     public long createdAt() {
         return createdAt;
     }
 
-    public Optional<Long> closedAt() {
-        return Optional.ofNullable(closedAt);
+    /** Epoch milliseconds when the session ends at the latest (its owner's max-session-duration). */
+    public long expiresAt() {
+        return deadline;
     }
 
-    public synchronized boolean finished() {
-        return finished;
+    /** The session as {@code GET /v1/sessions/{id}} shows it, taken on its context. */
+    public CompletionStage<SessionSnapshot> snapshot() {
+        return ask(() -> CompletableFuture.completedFuture(snapshotNow()));
     }
 
-    /** Milliseconds since the last audio or producer change, or 0 while a producer is attached. */
-    long idleMs(long now) {
-        return producers.get() > 0 ? 0 : now - lastActivity;
+    /** The transcript in speech order, taken on the session's context. */
+    public CompletionStage<Transcript.View> transcript() {
+        return ask(() -> CompletableFuture.completedFuture(reactor.transcript().view(lifecycle.state().wire())));
     }
 
-    long stateAgeMs(long now) {
-        return now - stateSince;
-    }
-
-    public SessionSnapshot snapshot() {
+    private SessionSnapshot snapshotNow() {
         Map<String, Long> byType = new TreeMap<>();
-        eventsByType.forEach((k, v) -> byType.put(k, v.sum()));
-        return new SessionSnapshot(id, "gateway.session", state.wire(), reason, closeCode, provider.name(),
-                createdAt, closedAt, config,
-                new SessionSnapshot.Counters(audioBytes.get(), audioMs.get(), eventsReceived.sum(), byType,
-                        hub.subscribersNow(), hub.subscribersTotal(), producers.get()),
-                owner.name(), usage.view());
+        eventsByType.forEach((k, v) -> byType.put(k, v[0]));
+        SessionStatus s = lifecycle.status();
+        return new SessionSnapshot(id, "gateway.session", s.state().wire(), s.reason(), s.closeCode(), provider.name(),
+                createdAt, s.closedAt(), reactor.config().toWire(),
+                new SessionSnapshot.Counters(input.bytesSent(), input.msSent(), eventsReceived, byType,
+                        hub.subscribersNow(), hub.subscribersTotal(), producers),
+                owner.name(), reactor.usage());
     }
 }

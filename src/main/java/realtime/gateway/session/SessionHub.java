@@ -1,16 +1,17 @@
 package realtime.gateway.session;
 
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * A session's broadcast point: numbers every frame and hands it to each subscriber, in order. Publishing
- * is serialised per session (upstream frames and gateway events never interleave out of sequence);
- * each subscriber's transport does the writing, so a slow one costs the others nothing.
+ * A session's broadcast point: numbers every frame and hands it to each subscriber, in order. Called
+ * only on the session's context, so it needs no lock; each subscriber's transport does the writing, so
+ * a slow one costs the others nothing.
  */
 public final class SessionHub {
 
-    private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final List<Subscriber> subscribers = new ArrayList<>();
     private final LongSupplier clock;
     private long seq;
     private long subscribersTotal;
@@ -19,18 +20,18 @@ public final class SessionHub {
         this.clock = clock;
     }
 
-    /** Numbers and broadcasts one frame; returns it. */
-    public synchronized Frame publish(String type, String raw, boolean gateway) {
+    /** Numbers and broadcasts one frame; returns it. Subscribers that overflow are dropped. */
+    public Frame publish(String type, String raw, boolean gateway) {
         Frame frame = new Frame(++seq, clock.getAsLong(), type, raw, gateway);
-        for (Subscriber s : subscribers) {
-            if (!s.offer(frame)) {
-                subscribers.remove(s);
+        for (int i = 0; i < subscribers.size(); i++) {
+            if (!subscribers.get(i).offer(frame)) {
+                subscribers.remove(i--);
             }
         }
         return frame;
     }
 
-    public synchronized void subscribe(Subscriber s) {
+    public void subscribe(Subscriber s) {
         subscribers.add(s);
         subscribersTotal++;
     }
@@ -40,7 +41,7 @@ public final class SessionHub {
     }
 
     /** Closes and removes every subscriber. */
-    public synchronized void closeAll(int code, String reason) {
+    public void closeAll(int code, String reason) {
         for (Subscriber s : subscribers) {
             s.close(code, reason);
         }
@@ -51,12 +52,12 @@ public final class SessionHub {
         return subscribers.size();
     }
 
-    public synchronized long subscribersTotal() {
+    public long subscribersTotal() {
         return subscribersTotal;
     }
 
     /** The sequence number of the last frame published. */
-    public synchronized long lastSeq() {
+    public long lastSeq() {
         return seq;
     }
 }

@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -19,20 +22,20 @@ import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.event.Hashes;
 import realtime.gateway.event.Ids;
 import realtime.gateway.event.RealtimeCodec;
-import realtime.gateway.event.Session;
 import realtime.gateway.upstream.UpstreamProvider;
 
 /**
- * Owns every session: creates them (up to {@code gateway.sessions.max} open at once), mints the client
- * secrets that open producer connections, and sweeps idle, stuck and expired sessions. Secrets are kept
- * only as SHA-256 hashes.
+ * Owns every session: creates them (up to {@code gateway.sessions.max} open at once, and each owner's
+ * {@code max-sessions}), mints the client secrets that open producer connections, and ticks each session
+ * so it can enforce its own limits. Open counts are reserved with compare-and-set, so two parallel
+ * creates cannot both take the last place. Secrets are kept only as SHA-256 hashes.
  */
 @ApplicationScoped
 public class SessionRegistry {
 
     private static final Logger LOG = Logger.getLogger(SessionRegistry.class);
     /** How long a closing session may wait for the upstream's close before it is ended anyway. */
-    private static final long CLOSE_GRACE_MS = 5000;
+    static final long CLOSE_GRACE_MS = 5000;
     /** How long a session ended at a limit waits for its last transcriptions before closing the upstream. */
     static final long DRAIN_GRACE_MS = 15000;
 
@@ -47,14 +50,24 @@ public class SessionRegistry {
     private final UpstreamProvider provider;
     private final RealtimeCodec codec = new RealtimeCodec();
     private final Vertx vertx;
+    private final LongSupplier clock;
     private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
     private final Map<String, SecretEntry> secrets = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final Map<String, AtomicInteger> openByOwner = new ConcurrentHashMap<>();
     private long sweeper = -1;
 
+    @Inject
     public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx) {
+        this(config, provider, vertx, System::currentTimeMillis);
+    }
+
+    /** With a clock of its own (tests); {@code vertx} may be null when nothing is swept on a timer. */
+    public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx, LongSupplier clock) {
         this.config = config;
         this.provider = provider;
         this.vertx = vertx;
+        this.clock = clock;
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -77,43 +90,63 @@ public class SessionRegistry {
     }
 
     /**
-     * Creates a session for {@code owner} with an effective GA transcription configuration and opens its upstream.
+     * Creates a session for {@code owner} with an effective configuration and opens its upstream.
      *
-     * @throws RegistryFullException when {@code gateway.sessions.max} sessions are open
-     * @throws LimitExceededException when the owner already has its maximum of open sessions
+     * @throws Refusal.Rejected with {@link Refusal.GatewayFull} at {@code gateway.sessions.max}, or
+     *         {@link Refusal.QuotaExceeded} when the owner has its maximum of open sessions
      */
-    public Created create(Session effectiveConfig, Duration secretTtl, SessionOwner owner) {
-        GatewaySession session;
-        synchronized (this) {
-            if (openCount() >= config.sessions().max()) {
-                throw new RegistryFullException(config.sessions().max());
-            }
-            int mine = 0;
-            long soonestEnd = Long.MAX_VALUE;
-            for (GatewaySession s : sessions.values()) {
-                if (!s.state().terminal() && s.owner().equals(owner.name())) {
-                    mine++;
-                    soonestEnd = Math.min(soonestEnd, s.deadline());
-                }
-            }
-            if (mine >= owner.maxSessions()) {
-                long wait = (soonestEnd - System.currentTimeMillis() + 999) / 1000;
-                throw new LimitExceededException("max-sessions", "Key '" + owner.name() + "' already has " + mine
-                        + " open sessions, its max-sessions quota; close one (DELETE /v1/sessions/{id}) and retry.",
-                        Math.min(Math.max(wait, 1), 60));
-            }
-            String id = Ids.random("sess_", 24);
-            session = new GatewaySession(id, effectiveConfig, codec, provider, config.upstream().dialect(),
-                    System::currentTimeMillis, config.upstream().appendChunkBytes(),
-                    config.sessions().maxQueuedWhileConnecting(), owner);
-            sessions.put(id, session);
+    public Created create(TranscriptionConfig effective, Duration secretTtl, SessionOwner owner) {
+        int max = config.sessions().max();
+        if (!reserve(open, max)) {
+            throw new Refusal.Rejected(new Refusal.GatewayFull(max));
         }
+        AtomicInteger mine = openByOwner.computeIfAbsent(owner.name(), k -> new AtomicInteger());
+        if (!reserve(mine, owner.maxSessions())) {
+            open.decrementAndGet();
+            throw new Refusal.Rejected(new Refusal.QuotaExceeded("max-sessions", "Key '" + owner.name()
+                    + "' already has " + mine.get() + " open sessions, its max-sessions quota; close one "
+                    + "(DELETE /v1/sessions/{id}) and retry.", Math.min(retryAfter(owner.name()), 60)));
+        }
+        String id = Ids.random("sess_", 24);
+        GatewaySession session = new GatewaySession(id, effective, owner, provider, codec, clock, limits(), s -> {
+            open.decrementAndGet();
+            mine.decrementAndGet();
+        });
+        sessions.put(id, session);
         String secret = Ids.random("ek_", 32);
-        long expiresAt = System.currentTimeMillis() + secretTtl.toMillis();
-        secrets.put(Hashes.sha256(secret), new SecretEntry(session.id(), expiresAt));
+        long expiresAt = clock.getAsLong() + secretTtl.toMillis();
+        secrets.put(Hashes.sha256(secret), new SecretEntry(id, expiresAt));
         session.start();
-        LOG.infof("session %s: created", session.id());
+        LOG.infof("session %s: created", id);
         return new Created(session, secret, expiresAt);
+    }
+
+    private GatewaySession.Limits limits() {
+        return new GatewaySession.Limits(config.upstream().appendChunkBytes(),
+                config.sessions().maxQueuedWhileConnecting(), config.upstream().connectTimeout().toMillis(),
+                CLOSE_GRACE_MS, config.sessions().idleTimeout().toMillis(),
+                config.upstream().defaultTranscriptionModel());
+    }
+
+    /** Takes one place below {@code max}; false when there is none. */
+    private static boolean reserve(AtomicInteger count, int max) {
+        for (int n = count.get(); n < max; n = count.get()) {
+            if (count.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Seconds until the owner's soonest open session reaches its maximum duration, at least 1. */
+    private long retryAfter(String owner) {
+        long soonest = Long.MAX_VALUE;
+        for (GatewaySession s : sessions.values()) {
+            if (!s.state().terminal() && s.owner().equals(owner)) {
+                soonest = Math.min(soonest, s.expiresAt());
+            }
+        }
+        return Math.max(1, (soonest - clock.getAsLong() + 999) / 1000);
     }
 
     public Optional<GatewaySession> get(String id) {
@@ -135,7 +168,7 @@ public class SessionRegistry {
     /** As {@link #bySecret}, for a secret already hashed (SHA-256, lower-case hex). */
     public Optional<GatewaySession> bySecretHash(String sha256, boolean allowExpired) {
         SecretEntry e = secrets.get(sha256);
-        if (e == null || (!allowExpired && e.expiresAtMs <= System.currentTimeMillis())) {
+        if (e == null || (!allowExpired && e.expiresAtMs <= clock.getAsLong())) {
             return Optional.empty();
         }
         return get(e.sessionId).filter(s -> !s.state().terminal());
@@ -143,45 +176,23 @@ public class SessionRegistry {
 
     /** Sessions not yet closed or failed. */
     public int openCount() {
-        int n = 0;
-        for (GatewaySession s : sessions.values()) {
-            if (!s.state().terminal()) {
-                n++;
-            }
-        }
-        return n;
+        return open.get();
     }
 
     public boolean full() {
         return openCount() >= config.sessions().max();
     }
 
-    /**
-     * Closes idle sessions and sessions at their owner's maximum duration, ends stuck closes, forgets
-     * sessions past retention and expired secrets.
-     */
+    /** Ticks every session (each enforces its own limits), forgets sessions past retention and expired secrets. */
     void sweep() {
-        long now = System.currentTimeMillis();
-        long idle = config.sessions().idleTimeout().toMillis();
+        long now = clock.getAsLong();
         long retention = config.sessions().retention().toMillis();
-        long connectLimit = config.upstream().connectTimeout().toMillis() + CLOSE_GRACE_MS;
         for (GatewaySession s : sessions.values()) {
-            SessionState st = s.state();
-            if (s.draining()) {
-                s.drainStep(now);
-            } else if ((st == SessionState.ACTIVE || st == SessionState.CONNECTING) && now >= s.deadline()) {
-                s.drainAndClose("maximum session duration of " + formatDuration(s.deadline() - s.createdAt())
-                        + " reached (max-session-duration of key '" + s.owner() + "')", DRAIN_GRACE_MS);
-            } else if (st == SessionState.CONNECTING && s.stateAgeMs(now) >= connectLimit) {
-                s.fail("upstream did not connect within " + connectLimit / 1000 + " s", null);
-            } else if ((st == SessionState.ACTIVE || st == SessionState.CONNECTING) && s.idleMs(now) >= idle) {
-                s.close("idle for " + config.sessions().idleTimeout().toSeconds()
-                        + " s without audio or a producer connection");
-            } else if ((st == SessionState.CLOSING || (st.terminal() && !s.finished()))
-                    && s.stateAgeMs(now) >= CLOSE_GRACE_MS) {
-                s.forceFinish("upstream did not confirm the close");
-            } else if (st.terminal() && s.closedAt().map(t -> now - t >= retention).orElse(false)) {
+            SessionStatus st = s.status();
+            if (st.closedAt() != null && now - st.closedAt() >= retention) {
                 sessions.remove(s.id());
+            } else if (st.closedAt() == null) {
+                s.tick(now);
             }
         }
         secrets.values().removeIf(e -> e.expiresAtMs <= now || !sessions.containsKey(e.sessionId));
@@ -193,9 +204,5 @@ public class SessionRegistry {
             return d.toSeconds() + " s";
         }
         return d.toMinutes() % 60 == 0 ? d.toHours() + " h" : d.toMinutes() + " min";
-    }
-
-    static String hash(String secret) {
-        return Hashes.sha256(secret);
     }
 }

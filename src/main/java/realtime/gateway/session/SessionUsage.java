@@ -20,7 +20,7 @@ public record SessionUsage(double audioSeconds, Upstream upstream) {
             long inputAudioTokens, long inputTextTokens, double durationSeconds) {
     }
 
-    /** A thread-safe running sum. */
+    /** A running sum; not thread-safe: its owner (a session context, an account) serialises the calls. */
     public static final class Counter {
         private double audioMs;
         private long transcriptions;
@@ -31,11 +31,11 @@ public record SessionUsage(double audioSeconds, Upstream upstream) {
         private long inputTextTokens;
         private double durationSeconds;
 
-        public synchronized void audio(double ms) {
+        public void audio(double ms) {
             audioMs += ms;
         }
 
-        public synchronized void upstream(Details.TranscriptionUsage u) {
+        public void upstream(Details.TranscriptionUsage u) {
             transcriptions++;
             if (u == null) {
                 return;
@@ -53,7 +53,7 @@ public record SessionUsage(double audioSeconds, Upstream upstream) {
         }
 
         /** Adds another counter's totals (for sums over many minutes or keys). */
-        public synchronized void add(SessionUsage u) {
+        public void add(SessionUsage u) {
             audioMs += u.audioSeconds() * 1000;
             transcriptions += u.upstream().transcriptions();
             inputTokens += u.upstream().inputTokens();
@@ -64,7 +64,7 @@ public record SessionUsage(double audioSeconds, Upstream upstream) {
             durationSeconds += u.upstream().durationSeconds();
         }
 
-        public synchronized SessionUsage view() {
+        public SessionUsage view() {
             return new SessionUsage(audioMs / 1000.0, new Upstream(transcriptions, inputTokens, outputTokens,
                     totalTokens, inputAudioTokens, inputTextTokens, durationSeconds));
         }

@@ -18,7 +18,7 @@ import realtime.gateway.event.Details;
 /**
  * The completed transcription items of a session in speech order. Completions may arrive in any order
  * (§f.4), so order comes from the {@code previous_item_id} chain of {@code input_audio_buffer.committed},
- * not from arrival. Thread-safe.
+ * not from arrival. Touched only on its session's context.
  */
 public final class Transcript {
 
@@ -28,6 +28,10 @@ public final class Transcript {
     @RegisterForReflection
     public record Entry(String itemId, String text, Long audioStartMs, Long audioEndMs,
             Details.TranscriptionUsage usage) {
+    }
+
+    /** The transcript as {@code GET /v1/sessions/{id}/transcript} shows it. */
+    public record View(String state, String text, List<Entry> entries) {
     }
 
     private static final class Turn {
@@ -53,33 +57,33 @@ public final class Transcript {
         return turns.computeIfAbsent(itemId, Turn::new);
     }
 
-    public synchronized void speechStarted(String itemId, Long ms) {
+    public void speechStarted(String itemId, Long ms) {
         turn(itemId).startMs = ms;
     }
 
-    public synchronized void speechStopped(String itemId, Long ms) {
+    public void speechStopped(String itemId, Long ms) {
         turn(itemId).endMs = ms;
     }
 
-    public synchronized void committed(String itemId, String previousItemId) {
+    public void committed(String itemId, String previousItemId) {
         Turn t = turn(itemId);
         t.committed = true;
         t.previousItemId = previousItemId;
     }
 
-    public synchronized void completed(String itemId, String text, Details.TranscriptionUsage usage) {
+    public void completed(String itemId, String text, Details.TranscriptionUsage usage) {
         Turn t = turn(itemId);
         t.text = text == null ? "" : text;
         t.usage = usage;
         t.arrival = ++arrivals;
     }
 
-    public synchronized void failed(String itemId) {
+    public void failed(String itemId) {
         turn(itemId).failed = true;
     }
 
     /** Committed turns whose transcription has neither completed nor failed yet. */
-    public synchronized int pending() {
+    public int pending() {
         int n = 0;
         for (Turn t : turns.values()) {
             if (t.committed && t.text == null && !t.failed) {
@@ -90,7 +94,7 @@ public final class Transcript {
     }
 
     /** Completed turns in speech order. */
-    public synchronized List<Entry> entries() {
+    public List<Entry> entries() {
         // Children by previous id; a turn whose predecessor is unknown starts a chain.
         Map<String, List<Turn>> next = new HashMap<>();
         List<Turn> roots = new ArrayList<>();
@@ -133,10 +137,20 @@ public final class Transcript {
         return new Entry(t.itemId, t.text, t.startMs, t.endMs, t.usage);
     }
 
+    /** The entries and their text, with the session's state. */
+    public View view(String state) {
+        List<Entry> entries = entries();
+        return new View(state, text(entries), entries);
+    }
+
     /** The texts joined by single spaces. */
     public String text() {
+        return text(entries());
+    }
+
+    private static String text(List<Entry> entries) {
         StringBuilder sb = new StringBuilder();
-        for (Entry e : entries()) {
+        for (Entry e : entries) {
             String s = e.text().strip();
             if (!s.isEmpty()) {
                 if (sb.length() > 0) {

@@ -1,5 +1,7 @@
 package realtime.gateway.session;
 
+import java.util.Optional;
+
 import realtime.gateway.event.Details;
 
 /**
@@ -11,7 +13,8 @@ public interface UsageSink {
     /** A sink that allows everything and records nothing. */
     UsageSink NONE = new UsageSink() {
         @Override
-        public void chargeAudio(double ms) {
+        public Optional<Refusal.QuotaExceeded> chargeAudio(double ms) {
+            return Optional.empty();
         }
 
         @Override
@@ -24,11 +27,10 @@ public interface UsageSink {
     };
 
     /**
-     * Records {@code ms} of audio about to be sent upstream.
-     *
-     * @throws LimitExceededException when the owner's audio quota does not allow it; nothing is recorded
+     * Records {@code ms} of audio about to be sent upstream, or refuses it (and records nothing) when the
+     * owner's audio quota does not allow it.
      */
-    void chargeAudio(double ms);
+    Optional<Refusal.QuotaExceeded> chargeAudio(double ms);
 
     /** Takes back audio charged with {@link #chargeAudio} that could not be sent after all. */
     void refundAudio(double ms);

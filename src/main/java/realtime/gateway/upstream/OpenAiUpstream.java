@@ -1,6 +1,8 @@
 package realtime.gateway.upstream;
 
 import java.net.URI;
+import java.util.Base64;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,7 +16,11 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import realtime.gateway.audio.AudioFormat;
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.event.ClientEvent;
+import realtime.gateway.event.Dialects;
+import realtime.gateway.event.RealtimeCodec;
 
 /**
  * The Realtime WebSocket client: {@code {url}?intent=transcription} with the server's own key in the
@@ -32,6 +38,7 @@ public class OpenAiUpstream implements UpstreamProvider {
 
     private final GatewayConfig.Upstream config;
     private final WebSocketClient client;
+    private final RealtimeCodec codec = new RealtimeCodec();
 
     public OpenAiUpstream(GatewayConfig config, Vertx vertx) {
         this.config = config.upstream();
@@ -92,18 +99,84 @@ public class OpenAiUpstream implements UpstreamProvider {
             Short code = ws.closeStatusCode();
             listener.onClosed(code == null ? 1006 : code, ws.closeReason() == null ? "" : ws.closeReason());
         });
-        return new UpstreamConnection() {
-            @Override
-            public void send(String text) {
-                ws.writeTextMessage(text);
-            }
+        return new Connection(ws, config.dialect(), codec);
+    }
 
-            @Override
-            public void close(int code, String reason) {
-                if (!ws.isClosed()) {
-                    ws.close((short) code, reason);
-                }
+    /** The Realtime socket as a typed port: base64 and JSON are made here, once, in the upstream's dialect. */
+    static final class Connection implements UpstreamConnection {
+
+        private static final String APPEND_HEAD = "{\"type\":\"" + ClientEvent.InputAudioBufferAppend.TYPE
+                + "\",\"audio\":\"";
+
+        private final WebSocket ws;
+        private final GatewayConfig.Dialect dialect;
+        private final RealtimeCodec codec;
+
+        Connection(WebSocket ws, GatewayConfig.Dialect dialect, RealtimeCodec codec) {
+            this.ws = ws;
+            this.dialect = dialect;
+            this.codec = codec;
+        }
+
+        @Override
+        public CompletionStage<Void> appendAudio(byte[] audio, AudioFormat format) {
+            // The session sends only its own input format here (acceptsPcmRate is false for this provider).
+            String b64 = Base64.getEncoder().encodeToString(audio);
+            StringBuilder sb = new StringBuilder(APPEND_HEAD.length() + b64.length() + 2);
+            return write(sb.append(APPEND_HEAD).append(b64).append("\"}").toString());
+        }
+
+        @Override
+        public CompletionStage<Void> send(ClientEvent event) {
+            return write(codec.encode(inDialect(event, dialect)));
+        }
+
+        @Override
+        public CompletionStage<Void> sendRaw(String text) {
+            return write(text);
+        }
+
+        private CompletionStage<Void> write(String text) {
+            return ws.writeTextMessage(text).toCompletionStage();
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return ws.writeQueueFull();
+        }
+
+        @Override
+        public void onDrain(Runnable ready) {
+            if (!ws.writeQueueFull()) {
+                ready.run();
+                return;
             }
-        };
+            ws.drainHandler(v -> {
+                ws.drainHandler(null);
+                ready.run();
+            });
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            if (!ws.isClosed()) {
+                ws.close((short) code, reason);
+            }
+        }
+    }
+
+    /**
+     * A client event in the upstream's dialect: a beta {@code transcription_session.update} goes to a GA
+     * upstream as {@code session.update}, and a GA one to a beta upstream the other way.
+     */
+    static ClientEvent inDialect(ClientEvent event, GatewayConfig.Dialect dialect) {
+        if (event instanceof ClientEvent.TranscriptionSessionUpdate u && dialect == GatewayConfig.Dialect.GA) {
+            return new ClientEvent.SessionUpdate(u.eventId(), Dialects.toGa(u.session()));
+        }
+        if (event instanceof ClientEvent.SessionUpdate u && dialect == GatewayConfig.Dialect.BETA
+                && Dialects.isGa(u.session())) {
+            return new ClientEvent.TranscriptionSessionUpdate(u.eventId(), Dialects.toBeta(u.session()));
+        }
+        return event;
     }
 }

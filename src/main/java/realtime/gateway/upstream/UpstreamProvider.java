@@ -23,6 +23,15 @@ public interface UpstreamProvider {
     default void warmUp() {
     }
 
+    /**
+     * Whether {@link UpstreamConnection#appendAudio} takes PCM16 at {@code rate} directly (the provider
+     * converts it once, to what its engine needs). When false, audio is converted to the session's input
+     * format first.
+     */
+    default boolean acceptsPcmRate(int rate) {
+        return rate == realtime.gateway.audio.Pcm.UPSTREAM_RATE;
+    }
+
     /** A short name for logs and the session view. */
     String name();
 }

@@ -7,6 +7,7 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import realtime.gateway.session.SessionRegistry;
 
@@ -34,24 +35,21 @@ public class AudioSocket {
         registry.get(connection.pathParam("id")).ifPresent(s -> s.producerAttached());
     }
 
+    /** The next frame is read once this one is handed upstream (serial inbound processing). */
     @OnBinaryMessage
     @NonBlocking
-    public void audio(WebSocketConnection connection, Buffer audio) {
-        registry.get(connection.pathParam("id"))
-                .flatMap(s -> input.audio(s, audio.getBytes()))
-                .ifPresent(err -> connection.sendText(err).subscribe().with(v -> {
-                }, e -> {
-                }));
+    public Uni<Void> audio(WebSocketConnection connection, Buffer audio) {
+        return registry.get(connection.pathParam("id"))
+                .map(s -> ProducerInput.replyIfAny(input.audio(s, audio.getBytes()), connection::sendText))
+                .orElseGet(() -> Uni.createFrom().voidItem());
     }
 
     @OnTextMessage
     @NonBlocking
-    public void text(WebSocketConnection connection, String text) {
-        registry.get(connection.pathParam("id"))
-                .flatMap(s -> input.text(s, text))
-                .ifPresent(err -> connection.sendText(err).subscribe().with(v -> {
-                }, e -> {
-                }));
+    public Uni<Void> text(WebSocketConnection connection, String text) {
+        return registry.get(connection.pathParam("id"))
+                .map(s -> ProducerInput.replyIfAny(input.text(s, text), connection::sendText))
+                .orElseGet(() -> Uni.createFrom().voidItem());
     }
 
     @OnClose

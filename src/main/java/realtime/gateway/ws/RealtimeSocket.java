@@ -8,6 +8,7 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.session.GatewaySession;
@@ -58,11 +59,10 @@ public class RealtimeSocket {
 
     @OnTextMessage
     @NonBlocking
-    public void text(WebSocketConnection connection, String text) {
+    public Uni<Void> text(WebSocketConnection connection, String text) {
         GatewaySession s = session(connection);
-        if (s != null) {
-            input.text(s, text).ifPresent(err -> reply(connection, err));
-        }
+        return s == null ? Uni.createFrom().voidItem()
+                : ProducerInput.replyIfAny(input.text(s, text), connection::sendText);
     }
 
     @OnBinaryMessage

@@ -7,13 +7,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
-import realtime.gateway.api.TranscriptionConfigs;
 import realtime.gateway.auth.Accounts;
 import realtime.gateway.auth.Authenticator;
 import realtime.gateway.auth.Caller;
-import realtime.gateway.session.LimitExceededException;
-import realtime.gateway.session.RegistryFullException;
+import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.session.Refusal;
 import realtime.gateway.session.SessionRegistry;
+import realtime.gateway.session.TranscriptionConfig;
 
 /**
  * Binds a {@code /v1/realtime} connection to its session. With a session's client secret
@@ -28,12 +28,12 @@ public class RealtimeUpgradeCheck implements HttpUpgradeCheck {
 
     private final Authenticator auth;
     private final Accounts accounts;
-    private final TranscriptionConfigs configs;
+    private final GatewayConfig config;
 
-    public RealtimeUpgradeCheck(Authenticator auth, Accounts accounts, TranscriptionConfigs configs) {
+    public RealtimeUpgradeCheck(Authenticator auth, Accounts accounts, GatewayConfig config) {
         this.auth = auth;
         this.accounts = accounts;
-        this.configs = configs;
+        this.config = config;
     }
 
     @Override
@@ -50,20 +50,29 @@ public class RealtimeUpgradeCheck implements HttpUpgradeCheck {
         }
         if (caller instanceof Caller.Key k) {
             try {
-                TranscriptionConfigs.Accepted defaults = configs.fromGa("{}");
-                SessionRegistry.Created created = accounts.createSession(k.key(), defaults.config(), defaults.secretTtl());
+                SessionRegistry.Created created = accounts.createSession(k.key(),
+                        TranscriptionConfig.defaults(config.upstream().defaultTranscriptionModel()),
+                        config.sessions().clientSecretTtl());
                 context.userData().put(Keys.SESSION, created.session().id());
                 context.userData().put(Keys.CREATED_ON_CONNECT, true);
                 return CheckResult.permitUpgrade();
-            } catch (LimitExceededException e) {
-                return CheckResult.rejectUpgrade(429,
-                        Map.of("Retry-After", List.of(Long.toString(e.retryAfterSeconds())),
-                                "X-Gateway-Limit", List.of(e.limit())));
-            } catch (RegistryFullException e) {
-                return CheckResult.rejectUpgrade(429, Map.of("Retry-After", List.of("1"),
-                        "X-Gateway-Limit", List.of("gateway.sessions.max")));
+            } catch (Refusal.Rejected e) {
+                return refused(e.refusal());
             }
         }
         return CheckResult.rejectUpgrade(401);
+    }
+
+    /** The one mapping of a refusal to an upgrade status: quotas and a full gateway are 429 with Retry-After. */
+    static Uni<CheckResult> refused(Refusal refusal) {
+        if (refusal instanceof Refusal.QuotaExceeded q) {
+            return CheckResult.rejectUpgrade(429, Map.of("Retry-After", List.of(Long.toString(q.retryAfterSeconds())),
+                    "X-Gateway-Limit", List.of(q.limit())));
+        }
+        if (refusal instanceof Refusal.GatewayFull) {
+            return CheckResult.rejectUpgrade(429, Map.of("Retry-After", List.of("1"),
+                    "X-Gateway-Limit", List.of("gateway.sessions.max")));
+        }
+        return CheckResult.rejectUpgrade(refusal instanceof Refusal.SessionClosed ? 409 : 400);
     }
 }

@@ -1,7 +1,6 @@
 package realtime.gateway.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -10,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import realtime.gateway.event.Details;
-import realtime.gateway.session.LimitExceededException;
+import realtime.gateway.session.Refusal;
 
 /** The create bucket, the rolling audio day and usage history, on a clock the test moves. */
 public class AccountTest {
@@ -27,45 +26,45 @@ public class AccountTest {
     public void createsRefillEvenlyOverAMinute() {
         Account a = account(6, 1000);
         for (int i = 0; i < 6; i++) {
-            a.admitCreate();
+            ok(a.admitCreate());
         }
-        LimitExceededException e = assertThrows(LimitExceededException.class, a::admitCreate);
+        Refusal.QuotaExceeded e = refused(a.admitCreate());
         assertEquals("creates-per-minute", e.limit());
         assertEquals(10, e.retryAfterSeconds(), "one create per 10 s");
         now.addAndGet(9_999);
-        assertThrows(LimitExceededException.class, a::admitCreate);
+        refused(a.admitCreate());
         now.addAndGet(1);
-        a.admitCreate();
-        assertThrows(LimitExceededException.class, a::admitCreate);
+        ok(a.admitCreate());
+        refused(a.admitCreate());
         a.refundCreate();
-        a.admitCreate();
+        ok(a.admitCreate());
     }
 
     @Test
     public void audioIsLimitedOverARollingDay() {
         Account a = account(100, 60);
-        a.chargeAudio(40_000);
+        ok(a.chargeAudio(40_000));
         now.addAndGet(Duration.ofHours(12).toMillis());
-        a.chargeAudio(20_000);
-        LimitExceededException e = assertThrows(LimitExceededException.class, () -> a.chargeAudio(1));
+        ok(a.chargeAudio(20_000));
+        Refusal.QuotaExceeded e = refused(a.chargeAudio(1));
         assertEquals("audio-seconds-per-day", e.limit());
         // The first 40 s leave the window 24 h after their minute; the wait is to the end of that minute + 24 h.
         assertTrue(e.retryAfterSeconds() > 12 * 3600 - 1 && e.retryAfterSeconds() <= 12 * 3600 + 60,
                 "retry after " + e.retryAfterSeconds());
-        assertThrows(LimitExceededException.class, a::admitCreate, "no creates once the day's audio is used");
+        refused(a.admitCreate(), "no creates once the day's audio is used");
         now.addAndGet(e.retryAfterSeconds() * 1000);
-        a.chargeAudio(40_000);
+        ok(a.chargeAudio(40_000));
         assertEquals(60.0, a.audioSecondsToday());
-        LimitExceededException whole = assertThrows(LimitExceededException.class, () -> account(100, 60).chargeAudio(61_000));
-        assertTrue(whole.getMessage().contains("more than the whole quota"), whole.getMessage());
+        Refusal.QuotaExceeded whole = refused(account(100, 60).chargeAudio(61_000));
+        assertTrue(whole.message().contains("more than the whole quota"), whole.message());
     }
 
     @Test
     public void refundedAudioIsNeitherCountedNorLimited() {
         Account a = account(100, 10);
-        a.chargeAudio(8000);
+        ok(a.chargeAudio(8000));
         a.refundAudio(8000);
-        a.chargeAudio(10_000);
+        ok(a.chargeAudio(10_000));
         assertEquals(10.0, a.audioSecondsToday());
         assertEquals(10.0, a.totals(0, Long.MAX_VALUE).usage().audioSeconds());
     }
@@ -74,11 +73,11 @@ public class AccountTest {
     public void totalsCoverTheMinutesOfTheRange() {
         Account a = account(100, 1000);
         long t0 = now.get();
-        a.admitCreate();
-        a.chargeAudio(1500);
+        ok(a.admitCreate());
+        ok(a.chargeAudio(1500));
         a.upstreamUsage(new Details.TranscriptionUsage("tokens", 10L, 3L, 13L, null, null));
         now.addAndGet(Duration.ofMinutes(10).toMillis());
-        a.chargeAudio(500);
+        ok(a.chargeAudio(500));
         a.upstreamUsage(new Details.TranscriptionUsage("duration", null, null, null, null, 1.25));
         Account.Totals all = a.totals(t0 - 60_000, now.get() + 60_000);
         assertEquals(1, all.sessionsCreated());
@@ -89,5 +88,21 @@ public class AccountTest {
         Account.Totals later = a.totals(now.get() - 60_000, now.get() + 1);
         assertEquals(0, later.sessionsCreated());
         assertEquals(0.5, later.usage().audioSeconds());
+    }
+
+    /** The refusal that must be there. */
+    private static Refusal.QuotaExceeded refused(java.util.Optional<Refusal.QuotaExceeded> r) {
+        return r.orElseThrow(() -> new AssertionError("expected a quota refusal"));
+    }
+
+    private static Refusal.QuotaExceeded refused(java.util.Optional<Refusal.QuotaExceeded> r, String why) {
+        return r.orElseThrow(() -> new AssertionError("expected a quota refusal: " + why));
+    }
+
+    /** No refusal. */
+    private static void ok(java.util.Optional<Refusal.QuotaExceeded> r) {
+        r.ifPresent(q -> {
+            throw new AssertionError("refused: " + q.message());
+        });
     }
 }

@@ -4,14 +4,17 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
-import realtime.gateway.audio.G711;
+import realtime.gateway.audio.AudioFormat;
 import realtime.gateway.audio.Pcm;
 import realtime.gateway.audio.Resampler;
 import realtime.gateway.event.ClientEvent;
 import realtime.gateway.event.ClientFrame;
 import realtime.gateway.event.ConversationEvent;
+import realtime.gateway.event.Dialects;
 import realtime.gateway.event.Details;
 import realtime.gateway.event.Errors;
 import realtime.gateway.event.Ids;
@@ -48,12 +51,15 @@ final class LocalSession implements UpstreamConnection {
     private Session.AudioFormat format = new Session.AudioFormat(Session.AudioFormat.PCM, 24000);
     private Optional<Session.AudioTranscription> transcription = Optional.empty();
     private Optional<Session.NoiseReduction> noise = Optional.empty();
-    private Optional<Session.TurnDetection> turn = Optional.of(
-            new Session.TurnDetection(Session.TurnDetection.SERVER_VAD, 0.5, 300, 500, null, null, null, null));
+    private Optional<Session.TurnDetection> turn = Optional.of(new Session.TurnDetection(
+            Session.TurnDetection.SERVER_VAD, Session.TurnDetection.DEFAULT_THRESHOLD,
+            Session.TurnDetection.DEFAULT_PREFIX_PADDING_MS, Session.TurnDetection.DEFAULT_SILENCE_DURATION_MS, null,
+            null, null, null));
     private Optional<List<String>> include = Optional.empty();
 
-    /** Audio since the last commit, at the input rate. */
+    /** Audio since the last commit, at {@link #bufferRate}. */
     private short[] buffer = new short[48000];
+    private int bufferRate = Pcm.UPSTREAM_RATE;
     private int buffered;
     /** Absolute sample index (since the session's first audio) of {@code buffer[0]}. */
     private long bufferStart;
@@ -79,8 +85,48 @@ final class LocalSession implements UpstreamConnection {
     }
 
     @Override
-    public void send(String text) {
-        serial.execute(() -> handle(text));
+    public CompletionStage<Void> appendAudio(byte[] audio, AudioFormat format) {
+        return run(() -> append(format.samples(audio), format.rate()));
+    }
+
+    @Override
+    public CompletionStage<Void> send(ClientEvent event) {
+        return run(() -> handle(event));
+    }
+
+    @Override
+    public CompletionStage<Void> sendRaw(String text) {
+        return run(() -> {
+            ClientFrame f = codec.decodeClient(text);
+            if (f.ok()) {
+                handle(f.event());
+            } else {
+                emit(Errors.event(eventId(), f.error()));
+            }
+        });
+    }
+
+    /** Runs one input on the session's serial executor; done when it has been handled. */
+    private CompletionStage<Void> run(Runnable input) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        serial.execute(() -> {
+            if (!closed) {
+                input.run();
+            }
+            done.complete(null);
+        });
+        return done;
+    }
+
+    /** Input is decoded into the session's buffer as it comes: there is no transport queue to fill. */
+    @Override
+    public boolean writeQueueFull() {
+        return false;
+    }
+
+    @Override
+    public void onDrain(Runnable ready) {
+        ready.run();
     }
 
     @Override
@@ -95,17 +141,10 @@ final class LocalSession implements UpstreamConnection {
 
     // ---- client events -----------------------------------------------------------------------------
 
-    private void handle(String text) {
-        if (closed) {
-            return;
-        }
-        ClientFrame f = codec.decodeClient(text);
-        if (!f.ok()) {
-            emit(Errors.event(eventId(), f.error()));
-            return;
-        }
-        ClientEvent e = f.event();
-        if (e instanceof ClientEvent.SessionUpdate u) {
+    private void handle(ClientEvent e) {
+        if (e instanceof ClientEvent.TranscriptionSessionUpdate u && u.session() != null) {
+            update(new ClientEvent.SessionUpdate(u.eventId(), Dialects.toGa(u.session())));
+        } else if (e instanceof ClientEvent.SessionUpdate u) {
             update(u);
         } else if (e instanceof ClientEvent.InputAudioBufferAppend a) {
             append(a);
@@ -166,6 +205,7 @@ final class LocalSession implements UpstreamConnection {
         emit(new SessionEvent.Updated(SessionEvent.Updated.TYPE, eventId(), session()));
     }
 
+    /** An append event (only from verbatim pass-through; the gateway sends audio as bytes). */
     private void append(ClientEvent.InputAudioBufferAppend a) {
         byte[] bytes;
         try {
@@ -174,16 +214,26 @@ final class LocalSession implements UpstreamConnection {
             error("invalid_value", "'audio' is not valid base64.", "audio", a.eventId());
             return;
         }
-        short[] samples;
-        switch (format.type()) {
-            case Session.AudioFormat.PCMU -> samples = G711.decodeUlaw(bytes);
-            case Session.AudioFormat.PCMA -> samples = G711.decodeAlaw(bytes);
-            default -> {
-                if (bytes.length % 2 != 0) {
-                    error("invalid_value", "audio/pcm needs an even number of bytes.", "audio", a.eventId());
-                    return;
-                }
-                samples = Pcm.fromLittleEndian(bytes, rate()).samples();
+        AudioFormat f = inputFormat();
+        if (bytes.length % f.frameBytes() != 0) {
+            error("invalid_value", "audio/pcm needs an even number of bytes.", "audio", a.eventId());
+            return;
+        }
+        append(f.samples(bytes), f.rate());
+    }
+
+    /**
+     * Samples at {@code sampleRate} into the buffer. The buffer takes the rate of the first audio after a
+     * commit or clear, so an upload at the engine's own rate is never resampled on the way in; audio at
+     * another rate while the buffer holds some is converted to the buffer's rate.
+     */
+    private void append(short[] samples, int sampleRate) {
+        if (sampleRate != bufferRate) {
+            if (buffered == 0 && !inSpeech && frameFill == 0) {
+                bufferStart = bufferStart * sampleRate / bufferRate;
+                bufferRate = sampleRate;
+            } else {
+                samples = Resampler.resample(samples, sampleRate, bufferRate);
             }
         }
         for (short s : samples) {
@@ -212,7 +262,7 @@ final class LocalSession implements UpstreamConnection {
 
     /** A frame is speech when its level is above a threshold mapped from 0..1 onto −70..−20 dBFS. */
     private boolean loud(short[] f) {
-        double threshold = turn.map(t -> t.threshold() == null ? 0.5 : t.threshold()).orElse(0.5);
+        double threshold = turn.map(t -> t.threshold()).orElse(Session.TurnDetection.DEFAULT_THRESHOLD);
         double sum = 0;
         for (short s : f) {
             sum += (double) s * s;
@@ -236,7 +286,7 @@ final class LocalSession implements UpstreamConnection {
                 speechStart = now - loudFrames * frameLen;
                 lastLoudEnd = now;
                 speechItem = itemId();
-                long prefix = ms(td.prefixPaddingMs(), 300);
+                long prefix = ms(td.prefixPaddingMs(), Session.TurnDetection.DEFAULT_PREFIX_PADDING_MS);
                 emit(new InputAudioEvent.SpeechStarted(InputAudioEvent.SpeechStarted.TYPE, eventId(),
                         Math.max(0, toMs(speechStart) - prefix), speechItem));
             }
@@ -244,14 +294,14 @@ final class LocalSession implements UpstreamConnection {
         }
         if (loud) {
             lastLoudEnd = now;
-        } else if (toMs(now - lastLoudEnd) >= ms(td.silenceDurationMs(), 500)) {
+        } else if (toMs(now - lastLoudEnd) >= ms(td.silenceDurationMs(), Session.TurnDetection.DEFAULT_SILENCE_DURATION_MS)) {
             inSpeech = false;
             loudFrames = 0;
             String item = speechItem;
             speechItem = null;
             emit(new InputAudioEvent.SpeechStopped(InputAudioEvent.SpeechStopped.TYPE, eventId(), toMs(lastLoudEnd),
                     item));
-            long from = Math.max(bufferStart, speechStart - rate() * ms(td.prefixPaddingMs(), 300) / 1000);
+            long from = Math.max(bufferStart, speechStart - rate() * ms(td.prefixPaddingMs(), Session.TurnDetection.DEFAULT_PREFIX_PADDING_MS) / 1000);
             commitTurn(item, from);
         }
     }
@@ -318,8 +368,18 @@ final class LocalSession implements UpstreamConnection {
                 null, null, null, null, null, null, null, null, null);
     }
 
+    /** The rate of the samples in the buffer. */
     private int rate() {
-        return Session.AudioFormat.PCM.equals(format.type()) ? Pcm.UPSTREAM_RATE : G711.RATE;
+        return bufferRate;
+    }
+
+    /** The session's input format, for append events. */
+    private AudioFormat inputFormat() {
+        return switch (format.type()) {
+            case Session.AudioFormat.PCMU -> AudioFormat.PCMU;
+            case Session.AudioFormat.PCMA -> AudioFormat.PCMA;
+            default -> AudioFormat.PCM16_24K;
+        };
     }
 
     /** Absolute sample index of the next sample. */

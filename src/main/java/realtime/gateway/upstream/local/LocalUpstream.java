@@ -40,6 +40,12 @@ public class LocalUpstream implements UpstreamProvider {
         return Uni.createFrom().item(s);
     }
 
+    /** Any PCM16 rate: the session resamples once, at commit, straight to the recognizer's rate. */
+    @Override
+    public boolean acceptsPcmRate(int rate) {
+        return rate >= 8000 && rate <= 48000;
+    }
+
     @Override
     public boolean configured() {
         return engine.ready();

@@ -1,0 +1,109 @@
+package realtime.gateway.session;
+
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import realtime.gateway.event.Details;
+import realtime.gateway.event.Dialects;
+import realtime.gateway.event.InputAudioEvent;
+import realtime.gateway.event.ServerEvent;
+import realtime.gateway.event.SessionEvent;
+import realtime.gateway.event.SystemEvent;
+import realtime.gateway.event.TranscriptionEvent;
+
+/**
+ * What a session learns from its upstream's events: the transcript (turns, times, text), the usage the
+ * upstream reports (to the session and its owner's account), the effective configuration the upstream
+ * confirms, whether a commit is still unanswered, and which errors end the session. Plain Java, touched
+ * only on the session's context.
+ */
+final class EventReactor {
+
+    private static final Logger LOG = Logger.getLogger(EventReactor.class);
+
+    /** Upstream error codes after which the upstream session is over (§g.3). */
+    static final Set<String> FATAL_ERROR_CODES = Set.of("session_expired", "invalid_api_key",
+            "beta_api_shape_disabled", "invalid_model", "missing_model");
+
+    /** The upstream types acted on; every other frame is forwarded without being bound. */
+    static final Set<String> ACTED_ON = Set.of(InputAudioEvent.Committed.TYPE, InputAudioEvent.SpeechStarted.TYPE,
+            InputAudioEvent.SpeechStopped.TYPE, TranscriptionEvent.Completed.TYPE, SessionEvent.Updated.TYPE,
+            SessionEvent.TranscriptionUpdated.TYPE, SystemEvent.Error.TYPE, TranscriptionEvent.Failed.TYPE);
+
+    private final String sessionId;
+    private final String defaultModel;
+    private final UsageSink owner;
+    private final Transcript transcript = new Transcript();
+    private final SessionUsage.Counter usage = new SessionUsage.Counter();
+    private TranscriptionConfig config;
+    private boolean awaitingCommit;
+
+    EventReactor(String sessionId, TranscriptionConfig config, String defaultModel, UsageSink owner) {
+        this.sessionId = sessionId;
+        this.config = config;
+        this.defaultModel = defaultModel;
+        this.owner = owner;
+    }
+
+    /** Acts on one decoded event; returns why the session must fail when the event is fatal, else null. */
+    String act(ServerEvent event) {
+        if (event instanceof InputAudioEvent.Committed c) {
+            awaitingCommit = false;
+            transcript.committed(c.itemId(), c.previousItemId() == null ? null : c.previousItemId().orElse(null));
+        } else if (event instanceof InputAudioEvent.SpeechStarted s) {
+            transcript.speechStarted(s.itemId(), s.audioStartMs());
+        } else if (event instanceof InputAudioEvent.SpeechStopped s) {
+            transcript.speechStopped(s.itemId(), s.audioEndMs());
+        } else if (event instanceof TranscriptionEvent.Completed c) {
+            Details.TranscriptionUsage u = c.usage() == null ? null : c.usage().orElse(null);
+            transcript.completed(c.itemId(), c.transcript(), u);
+            usage.upstream(u);
+            owner.upstreamUsage(u);
+        } else if (event instanceof TranscriptionEvent.Failed f) {
+            transcript.failed(f.itemId());
+        } else if (event instanceof SessionEvent.Updated u && u.session() != null) {
+            config = config.updatedWith(u.session(), defaultModel);
+        } else if (event instanceof SessionEvent.TranscriptionUpdated u && u.session() != null) {
+            config = config.updatedWith(Dialects.toGa(u.session()), defaultModel);
+        } else if (event instanceof SystemEvent.Error e && e.error() != null && e.error().code() != null) {
+            String code = e.error().code().orElse(null);
+            if (code != null && code.contains("commit_empty")) {
+                awaitingCommit = false;
+            }
+            if (code != null && FATAL_ERROR_CODES.contains(code)) {
+                return "upstream error " + code + ": " + e.error().message();
+            }
+        } else if (event instanceof ServerEvent.Malformed m) {
+            LOG.debugf("session %s: malformed upstream %s frame forwarded: %s", sessionId, m.type(), m.reason());
+        }
+        return null;
+    }
+
+    /** A commit was sent that the upstream has yet to answer. */
+    void commitSent() {
+        awaitingCommit = true;
+    }
+
+    /** Nothing is pending: every commit answered, every committed turn completed or failed. */
+    boolean settled() {
+        return !awaitingCommit && transcript.pending() == 0;
+    }
+
+    /** Audio sent: counted for the session (the owner was charged when it was admitted). */
+    void audioSent(double ms) {
+        usage.audio(ms);
+    }
+
+    Transcript transcript() {
+        return transcript;
+    }
+
+    SessionUsage usage() {
+        return usage.view();
+    }
+
+    TranscriptionConfig config() {
+        return config;
+    }
+}

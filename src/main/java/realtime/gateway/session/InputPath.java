@@ -1,0 +1,214 @@
+package realtime.gateway.session;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+import realtime.gateway.audio.AudioFormat;
+import realtime.gateway.event.ClientEvent;
+import realtime.gateway.upstream.UpstreamConnection;
+
+/**
+ * The caller's way upstream: admit (the session takes input, the queue has room, the owner's audio quota
+ * allows it) → queue → send in chunks as the upstream's write queue has room. Each input's completion
+ * says when all of it was handed to the upstream, or why it was refused; producers wait for it, so a
+ * stalled upstream stalls them instead of filling memory. Touched only on the session's context.
+ */
+final class InputPath {
+
+    /** One caller input, sent whole or in chunks. */
+    private static final class Pending {
+        final byte[] audio;
+        final AudioFormat format;
+        final ClientEvent event;
+        final String raw;
+        final CompletableFuture<Optional<Refusal>> done = new CompletableFuture<>();
+        /** A commit sent only if at least 100 ms are uncommitted when its turn comes. */
+        boolean ifAudio;
+        int offset;
+
+        Pending(byte[] audio, AudioFormat format, ClientEvent event, String raw) {
+            this.audio = audio;
+            this.format = format;
+            this.event = event;
+            this.raw = raw;
+        }
+
+        double unsentMs() {
+            return audio == null ? 0 : format.millis(audio.length - offset);
+        }
+    }
+
+    private final String sessionId;
+    private final Lifecycle lifecycle;
+    private final EventReactor reactor;
+    private final UsageSink owner;
+    private final Executor context;
+    private final int chunkBytes;
+    private final int maxQueued;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private UpstreamConnection upstream;
+    private boolean awaitingDrain;
+    private AudioFormat sessionFormat;
+    /** Audio sent since the last commit or clear (ours or the VAD's), in ms. */
+    private double uncommittedMs;
+    private long bytesSent;
+    private double msSent;
+
+    /**
+     * @param chunkBytes the largest append, in bytes of the session's format (other formats: same duration)
+     * @param maxQueued inputs held while the upstream connects; more are refused as busy
+     */
+    InputPath(String sessionId, Lifecycle lifecycle, EventReactor reactor, UsageSink owner, Executor context,
+            int chunkBytes, int maxQueued, AudioFormat sessionFormat) {
+        this.sessionId = sessionId;
+        this.lifecycle = lifecycle;
+        this.reactor = reactor;
+        this.owner = owner;
+        this.context = context;
+        this.chunkBytes = chunkBytes;
+        this.maxQueued = maxQueued;
+        this.sessionFormat = sessionFormat;
+    }
+
+    CompletionStage<Optional<Refusal>> audio(byte[] audio, AudioFormat format) {
+        Optional<Refusal> no = admit();
+        if (no.isEmpty()) {
+            no = owner.chargeAudio(format.millis(audio.length)).map(q -> q);
+        }
+        return no.isPresent() ? CompletableFuture.completedFuture(no) : enqueue(new Pending(audio, format, null, null));
+    }
+
+    CompletionStage<Optional<Refusal>> event(ClientEvent event) {
+        Optional<Refusal> no = admit();
+        return no.isPresent() ? CompletableFuture.completedFuture(no) : enqueue(new Pending(null, null, event, null));
+    }
+
+    /** A validated client frame to forward as it was written. */
+    CompletionStage<Optional<Refusal>> raw(String text, ClientEvent parsed) {
+        Optional<Refusal> no = admit();
+        return no.isPresent() ? CompletableFuture.completedFuture(no) : enqueue(new Pending(null, null, parsed, text));
+    }
+
+    /** The commit that ends a session at a limit: after everything queued, whatever the state. */
+    void finalCommit() {
+        Pending commit = new Pending(null, null, new ClientEvent.InputAudioBufferCommit(null), null);
+        commit.ifAudio = true;
+        enqueue(commit);
+    }
+
+    private Optional<Refusal> admit() {
+        if (!lifecycle.acceptsInput()) {
+            return Optional.of(new Refusal.SessionClosed(sessionId, lifecycle.state()));
+        }
+        if (upstream == null && queue.size() >= maxQueued) {
+            return Optional.of(new Refusal.SessionBusy("session " + sessionId + " is still connecting and has "
+                    + maxQueued + " inputs queued; wait for it to become active"));
+        }
+        return Optional.empty();
+    }
+
+    private CompletionStage<Optional<Refusal>> enqueue(Pending p) {
+        queue.add(p);
+        pump();
+        return p.done;
+    }
+
+    /** The upstream is open: what was queued goes first. */
+    void connected(UpstreamConnection conn) {
+        upstream = conn;
+        pump();
+    }
+
+    /** Sends what the upstream's write queue takes; waits for its drain otherwise. */
+    void pump() {
+        UpstreamConnection conn = upstream;
+        while (conn != null && !queue.isEmpty()) {
+            if (conn.writeQueueFull()) {
+                if (!awaitingDrain) {
+                    awaitingDrain = true;
+                    conn.onDrain(() -> context.execute(() -> {
+                        awaitingDrain = false;
+                        pump();
+                    }));
+                }
+                return;
+            }
+            Pending p = queue.peek();
+            if (sendSome(conn, p)) {
+                queue.poll();
+                p.done.complete(Optional.empty());
+            }
+        }
+    }
+
+    /** Sends one chunk of {@code p}; true when all of it is sent. */
+    private boolean sendSome(UpstreamConnection conn, Pending p) {
+        if (p.audio == null) {
+            if (p.ifAudio && uncommittedMs < 100) {
+                return true; // nothing worth committing: the upstream would answer commit_empty
+            }
+            if (p.event instanceof ClientEvent.InputAudioBufferCommit) {
+                reactor.commitSent();
+                uncommittedMs = 0;
+            } else if (p.event instanceof ClientEvent.InputAudioBufferClear) {
+                uncommittedMs = 0;
+            } else if (p.event instanceof ClientEvent.SessionUpdate u && u.session() != null
+                    && u.session().audio() != null && u.session().audio().input() != null
+                    && u.session().audio().input().format() != null) {
+                sessionFormat = TranscriptionConfig.format(u.session().audio().input().format());
+            }
+            if (p.raw != null) {
+                conn.sendRaw(p.raw);
+            } else {
+                conn.send(p.event);
+            }
+            return true;
+        }
+        long max = (long) chunkBytes * p.format.bytesPerSecond() / sessionFormat.bytesPerSecond();
+        int len = (int) Math.min(p.audio.length - p.offset, Math.max(p.format.frameBytes(),
+                max - max % p.format.frameBytes()));
+        byte[] chunk = p.offset == 0 && len == p.audio.length ? p.audio
+                : Arrays.copyOfRange(p.audio, p.offset, p.offset + len);
+        conn.appendAudio(chunk, p.format);
+        p.offset += len;
+        double ms = p.format.millis(len);
+        bytesSent += len;
+        msSent += ms;
+        uncommittedMs += ms;
+        reactor.audioSent(ms);
+        return p.offset == p.audio.length;
+    }
+
+    /** The upstream's VAD committed the buffer. */
+    void committedUpstream() {
+        uncommittedMs = 0;
+    }
+
+    /** Drops everything queued: refused as closed, unsent audio refunded to the owner. */
+    void abandon() {
+        upstream = null;
+        for (Pending p; (p = queue.poll()) != null;) {
+            double ms = p.unsentMs();
+            if (ms > 0) {
+                owner.refundAudio(ms);
+            }
+            p.done.complete(Optional.of(new Refusal.SessionClosed(sessionId, lifecycle.state())));
+        }
+    }
+
+    long bytesSent() {
+        return bytesSent;
+    }
+
+    long msSent() {
+        return (long) (msSent + 1e-6);
+    }
+
+    int queued() {
+        return queue.size();
+    }
+}
