@@ -1,0 +1,363 @@
+package realtime.gateway.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import realtime.gateway.audio.AudioFormat;
+import realtime.gateway.event.ClientFrame;
+import realtime.gateway.event.Details;
+import realtime.gateway.event.RealtimeCodec;
+
+/**
+ * The session core without Quarkus: a scripted provider, a manual clock, and a recording subscriber.
+ * Everything runs on the test thread (the mailbox runs steps on the caller when it is idle).
+ */
+public class GatewaySessionTest {
+
+    static final RealtimeCodec CODEC = new RealtimeCodec();
+    static final int CHUNK = 96_000;
+
+    final AtomicLong now = new AtomicLong(1_000_000);
+    final FakeProvider provider = new FakeProvider();
+    final List<GatewaySession> ended = new ArrayList<>();
+    final Recorder events = new Recorder();
+
+    GatewaySession session(Duration maxDuration, UsageSink usage) {
+        GatewaySession s = new GatewaySession("sess_test", TranscriptionConfig.defaults("gpt-4o-mini-transcribe"),
+                new SessionOwner("key", 10, maxDuration, usage), provider, CODEC, now::get,
+                new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "gpt-4o-mini-transcribe"), ended::add);
+        s.subscribe(events);
+        s.start();
+        return s;
+    }
+
+    GatewaySession session() {
+        return session(Duration.ofHours(1), UsageSink.NONE);
+    }
+
+    /** A subscriber that keeps every frame and its close code. */
+    static final class Recorder extends Subscriber {
+        final List<String> texts = new ArrayList<>();
+        Integer closeCode;
+
+        Recorder() {
+            super("recorder", TypeFilter.ALL, false, true, 1_000_000);
+        }
+
+        @Override
+        protected void send(Frame frame, String text, Runnable written) {
+            texts.add(text);
+            written.run();
+        }
+
+        @Override
+        protected void closeTransport(int code, String reason) {
+            closeCode = code;
+        }
+
+        /** The wire type of each frame, and for gateway state events the state they announce. */
+        List<String> types() {
+            return texts.stream().map(t -> {
+                String type = CODEC.peekType(t);
+                return GatewayEvent.STATE.equals(type) ? "state:" + t.replaceAll(".*\"state\":\"([a-z]+)\".*", "$1")
+                        : type;
+            }).toList();
+        }
+    }
+
+    static String committed(String item, String previous) {
+        return "{\"type\":\"input_audio_buffer.committed\",\"event_id\":\"e_" + item + "\",\"previous_item_id\":"
+                + (previous == null ? "null" : "\"" + previous + "\"") + ",\"item_id\":\"" + item + "\"}";
+    }
+
+    static String completed(String item, String text) {
+        return "{\"type\":\"conversation.item.input_audio_transcription.completed\",\"event_id\":\"c_" + item
+                + "\",\"item_id\":\"" + item + "\",\"content_index\":0,\"transcript\":\"" + text + "\"}";
+    }
+
+    static Optional<Refusal> result(java.util.concurrent.CompletionStage<Optional<Refusal>> stage) {
+        CompletableFuture<Optional<Refusal>> f = stage.toCompletableFuture();
+        assertTrue(f.isDone(), "the step ran on the caller's thread");
+        return f.join();
+    }
+
+    @Test
+    public void connectsThenClosesCleanlyOnRequest() {
+        GatewaySession s = session();
+        assertEquals(SessionState.CONNECTING, s.state());
+        FakeProvider.Connection conn = provider.open();
+        assertEquals(SessionState.ACTIVE, s.state());
+        assertEquals(List.of("session.update"), conn.sent, "the effective configuration goes first");
+
+        s.close("closed by a test");
+        assertEquals(SessionState.CLOSING, s.state());
+        assertEquals(1000, conn.closedWith);
+        provider.listener.onClosed(1000, "");
+        assertEquals(SessionState.CLOSED, s.state());
+        assertEquals("closed by a test", s.status().reason());
+        assertEquals(List.of("state:active", "state:closing", "state:closed", GatewayEvent.CLOSED), events.types());
+        assertEquals(1000, events.closeCode);
+        assertEquals(List.of(s), ended, "the registry hears of the end once");
+        s.close("again");
+        assertEquals(1, ended.size());
+    }
+
+    @Test
+    public void closeWhileConnectingEndsAtOnceAndALateConnectionIsClosed() {
+        GatewaySession s = session();
+        s.close("closed early");
+        assertEquals(SessionState.CLOSED, s.state());
+        FakeProvider.Connection conn = provider.open();
+        assertEquals(1000, conn.closedWith);
+        assertTrue(conn.sent.isEmpty());
+    }
+
+    @Test
+    public void aFailedConnectFailsTheSession() {
+        GatewaySession s = session();
+        provider.connecting.completeExceptionally(new java.io.IOException("connection refused"));
+        assertEquals(SessionState.FAILED, s.state());
+        assertTrue(s.status().reason().contains("connection refused"), s.status().reason());
+        assertEquals(1000, events.closeCode);
+    }
+
+    @Test
+    public void anUnaskedUpstreamCloseEndsTheSessionByItsCode() {
+        GatewaySession a = session();
+        provider.open();
+        provider.listener.onClosed(1011, "internal error");
+        assertEquals(SessionState.FAILED, a.state());
+        assertEquals(1011, a.status().closeCode());
+        assertEquals("upstream closed with code 1011: internal error", a.status().reason());
+    }
+
+    @Test
+    public void inputWhileConnectingIsQueuedAndFlushedInOrder() {
+        GatewaySession s = session();
+        var first = s.appendAudio(new byte[4800], AudioFormat.PCM16_24K);
+        var commit = s.commit();
+        var second = s.appendAudio(new byte[9600], AudioFormat.PCM16_24K);
+        assertFalse(first.toCompletableFuture().isDone(), "held until the upstream is open");
+        assertInstanceOf(Refusal.SessionBusy.class, result(s.clear()).orElseThrow(), "3 queued is the limit here");
+        FakeProvider.Connection conn = provider.open();
+        assertEquals(List.of("session.update", "audio 4800", "input_audio_buffer.commit", "audio 9600"), conn.sent);
+        assertEquals(Optional.empty(), result(first));
+        assertEquals(Optional.empty(), result(commit));
+        assertEquals(Optional.empty(), result(second));
+    }
+
+    @Test
+    public void aStalledUpstreamHoldsBackA50MegabyteUploadInsteadOfQueueingIt() {
+        GatewaySession s = session();
+        FakeProvider.Connection conn = provider.open();
+        conn.stall = true;
+        byte[] upload = new byte[50 * 1024 * 1024];
+        var done = s.appendAudio(upload, AudioFormat.PCM16_24K).toCompletableFuture();
+        int flushes = 0;
+        while (!done.isDone()) {
+            assertEquals(CHUNK, conn.unflushed, "one chunk handed over, then the session waits for the drain");
+            conn.flush();
+            flushes++;
+        }
+        assertEquals(Optional.empty(), done.join());
+        assertEquals(upload.length, conn.audioBytes);
+        assertEquals(CHUNK, conn.maxUnflushed, "never more than one chunk in the transport's queue");
+        assertEquals((upload.length + CHUNK - 1) / CHUNK, flushes + 1);
+        // The producer's next input waits behind the upload.
+        conn.flush();
+        assertEquals(Optional.empty(), result(s.commit()));
+    }
+
+    @Test
+    public void anInputBehindAStalledUploadWaitsForIt() {
+        GatewaySession s = session();
+        FakeProvider.Connection conn = provider.open();
+        conn.stall = true;
+        var upload = s.appendAudio(new byte[3 * CHUNK], AudioFormat.PCM16_24K).toCompletableFuture();
+        var commit = s.commit().toCompletableFuture();
+        assertFalse(upload.isDone());
+        assertFalse(commit.isDone(), "a producer is paused while the upstream is");
+        conn.flush();
+        conn.flush();
+        assertTrue(upload.isDone());
+        conn.flush();
+        assertTrue(commit.isDone());
+        assertEquals(List.of("session.update", "audio 96000", "audio 96000", "audio 96000",
+                "input_audio_buffer.commit"), conn.sent);
+    }
+
+    @Test
+    public void atMaxDurationPendingSpeechIsCommittedTranscribedAndThenTheSessionCloses() {
+        GatewaySession s = session(Duration.ofSeconds(3), UsageSink.NONE);
+        FakeProvider.Connection conn = provider.open();
+        assertEquals(Optional.empty(), result(s.appendAudio(new byte[48_000], AudioFormat.PCM16_24K)));
+        now.addAndGet(3000);
+        s.tick(now.get());
+        assertEquals(SessionState.CLOSING, s.state());
+        assertTrue(s.status().reason().contains("max-session-duration"), s.status().reason());
+        assertEquals("input_audio_buffer.commit", conn.sent.get(conn.sent.size() - 1));
+        assertInstanceOf(Refusal.SessionClosed.class,
+                result(s.appendAudio(new byte[480], AudioFormat.PCM16_24K)).orElseThrow());
+        assertEquals(null, conn.closedWith, "waits for the transcription");
+
+        provider.listener.onFrame(committed("item_1", null));
+        assertEquals(null, conn.closedWith);
+        provider.listener.onFrame(completed("item_1", "hello world"));
+        assertEquals(1000, conn.closedWith, "closed as soon as nothing is pending");
+        provider.listener.onClosed(1000, "");
+        assertEquals(SessionState.CLOSED, s.state());
+        assertEquals(List.of("state:active", "state:closing", "input_audio_buffer.committed",
+                "conversation.item.input_audio_transcription.completed", "state:closed", GatewayEvent.CLOSED),
+                events.types());
+        assertEquals("hello world", s.transcript().toCompletableFuture().join().text());
+    }
+
+    @Test
+    public void aDrainGivesUpAfterItsGrace() {
+        GatewaySession s = session(Duration.ofSeconds(3), UsageSink.NONE);
+        FakeProvider.Connection conn = provider.open();
+        result(s.appendAudio(new byte[48_000], AudioFormat.PCM16_24K));
+        now.addAndGet(3000);
+        s.tick(now.get());
+        now.addAndGet(SessionRegistry.DRAIN_GRACE_MS);
+        s.tick(now.get());
+        assertEquals(1000, conn.closedWith);
+        now.addAndGet(SessionRegistry.CLOSE_GRACE_MS);
+        s.tick(now.get());
+        assertEquals(SessionState.CLOSED, s.state(), "the upstream never confirmed: ended anyway");
+        assertEquals("upstream did not confirm the close", s.status().reason());
+    }
+
+    @Test
+    public void aFatalUpstreamErrorFailsTheSessionAndClosesTheUpstream() {
+        GatewaySession s = session();
+        FakeProvider.Connection conn = provider.open();
+        provider.listener.onFrame("{\"type\":\"error\",\"event_id\":\"e1\",\"error\":{\"type\":\"invalid_request_error\","
+                + "\"code\":\"invalid_api_key\",\"message\":\"Incorrect API key provided.\"}}");
+        assertEquals(SessionState.FAILED, s.state());
+        assertTrue(s.status().reason().startsWith("upstream error invalid_api_key"), s.status().reason());
+        assertEquals(1000, conn.closedWith);
+        assertEquals(List.of("state:active", "error", "state:failed", GatewayEvent.CLOSED), events.types(),
+                "subscribers see the upstream's error before the failure");
+    }
+
+    @Test
+    public void closeWhileATurnIsInFlightRefusesQueuedInputAndRefundsItsAudio() {
+        List<Double> refunds = new ArrayList<>();
+        UsageSink usage = new UsageSink() {
+            @Override
+            public Optional<Refusal.QuotaExceeded> chargeAudio(double ms) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void refundAudio(double ms) {
+                refunds.add(ms);
+            }
+
+            @Override
+            public void upstreamUsage(Details.TranscriptionUsage u) {
+            }
+        };
+        GatewaySession s = session(Duration.ofHours(1), usage);
+        FakeProvider.Connection conn = provider.open();
+        result(s.appendAudio(new byte[48_000], AudioFormat.PCM16_24K));
+        result(s.commit());
+        provider.listener.onFrame(committed("item_1", null));
+        conn.stall = true;
+        conn.flush();
+        var queued = s.appendAudio(new byte[3 * CHUNK], AudioFormat.PCM16_24K).toCompletableFuture();
+        s.close("closed by DELETE");
+        provider.listener.onClosed(1000, "");
+        assertEquals(SessionState.CLOSED, s.state());
+        assertInstanceOf(Refusal.SessionClosed.class, queued.join().orElseThrow());
+        assertEquals(List.of(4000.0), refunds, "the two chunks never sent are refunded");
+        assertEquals("", s.transcript().toCompletableFuture().join().text());
+    }
+
+    @Test
+    public void audioPastTheOwnersQuotaIsRefusedAndNotSent() {
+        UsageSink oneSecond = new UsageSink() {
+            double used;
+
+            @Override
+            public Optional<Refusal.QuotaExceeded> chargeAudio(double ms) {
+                if (used + ms > 1000) {
+                    return Optional.of(new Refusal.QuotaExceeded("audio-seconds-per-day", "quota", 60));
+                }
+                used += ms;
+                return Optional.empty();
+            }
+
+            @Override
+            public void refundAudio(double ms) {
+                used -= ms;
+            }
+
+            @Override
+            public void upstreamUsage(Details.TranscriptionUsage u) {
+            }
+        };
+        GatewaySession s = session(Duration.ofHours(1), oneSecond);
+        FakeProvider.Connection conn = provider.open();
+        assertEquals(Optional.empty(), result(s.appendAudio(new byte[48_000], AudioFormat.PCM16_24K)));
+        Refusal no = result(s.appendAudio(new byte[480], AudioFormat.PCM16_24K)).orElseThrow();
+        assertEquals("audio-seconds-per-day", ((Refusal.QuotaExceeded) no).limit());
+        assertEquals(48_000, conn.audioBytes);
+        assertEquals(1000, s.snapshot().toCompletableFuture().join().counters().audioMsSent());
+    }
+
+    @Test
+    public void anIdleSessionClosesAndAStuckConnectFails() {
+        GatewaySession idle = session();
+        provider.open();
+        now.addAndGet(300_000);
+        idle.tick(now.get());
+        assertEquals(SessionState.CLOSING, idle.state());
+        assertTrue(idle.status().reason().startsWith("idle for 300 s"), idle.status().reason());
+
+        FakeProvider other = new FakeProvider();
+        GatewaySession stuck = new GatewaySession("sess_stuck", TranscriptionConfig.defaults("m"),
+                new SessionOwner("key", 10, Duration.ofHours(1), UsageSink.NONE), other, CODEC, now::get,
+                new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "m"), ended::add);
+        stuck.start();
+        now.addAndGet(15_000);
+        stuck.tick(now.get());
+        assertEquals(SessionState.FAILED, stuck.state());
+        assertEquals("upstream did not connect within 15 s", stuck.status().reason());
+    }
+
+    @Test
+    public void theLifecycleTableAllowsOnlyForwardMoves() {
+        Lifecycle l = new Lifecycle(0);
+        assertFalse(l.moveTo(SessionState.CLOSING, "x", null, 1), "connecting cannot be closing");
+        assertTrue(l.moveTo(SessionState.ACTIVE, "x", null, 1));
+        assertFalse(l.moveTo(SessionState.CONNECTING, "x", null, 2));
+        assertTrue(l.moveTo(SessionState.CLOSING, "x", null, 2));
+        assertFalse(l.moveTo(SessionState.ACTIVE, "x", null, 3));
+        assertTrue(l.moveTo(SessionState.CLOSED, "x", 1000, 3));
+        assertEquals(3L, l.status().closedAt());
+        for (SessionState next : SessionState.values()) {
+            assertFalse(l.moveTo(next, "x", null, 4), "nothing after an end: " + next);
+        }
+    }
+
+    @Test
+    public void aStringWhereTheProtocolWantsANumberIsRefusedNamingTheField() {
+        ClientFrame f = CODEC.decodeClient("{\"type\":\"session.update\",\"session\":{\"type\":\"transcription\","
+                + "\"audio\":{\"input\":{\"turn_detection\":{\"type\":\"server_vad\",\"silence_duration_ms\":\"500\"}}}}}");
+        assertFalse(f.ok());
+        assertEquals(Optional.of("session.audio.input.turn_detection.silence_duration_ms"), f.error().param());
+    }
+}
