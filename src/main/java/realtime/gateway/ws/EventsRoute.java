@@ -1,15 +1,10 @@
 package realtime.gateway.ws;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
@@ -36,23 +31,16 @@ public class EventsRoute {
 
     private final SessionRegistry registry;
     private final GatewayConfig config;
-    private final Vertx vertx;
-    /** Open subscriber sockets, pinged together by one timer (as websockets-next does for its endpoints). */
-    private final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
+    private final SocketPings pings;
 
-    public EventsRoute(SessionRegistry registry, GatewayConfig config, Vertx vertx) {
+    public EventsRoute(SessionRegistry registry, GatewayConfig config, SocketPings pings) {
         this.registry = registry;
         this.config = config;
-        this.vertx = vertx;
+        this.pings = pings;
     }
 
     void register(@Observes Router router) {
         router.route(HttpMethod.GET, "/v1/sessions/:id/events").order(-1000).handler(this::handle);
-        long every = config.fanout().pingInterval().toMillis();
-        if (every > 0) {
-            // Keeps idle subscribers alive through proxies with read timeouts while a session is quiet.
-            vertx.setPeriodic(every, t -> open.forEach(ws -> ws.writePing(Buffer.buffer())));
-        }
     }
 
     private void handle(RoutingContext rc) {
@@ -74,10 +62,10 @@ public class EventsRoute {
                 // Subscribers are read-only; producers use /audio or /v1/realtime.
             });
             ws.closeHandler(v -> {
-                open.remove(ws);
+                pings.remove(ws);
                 session.unsubscribe(sub);
             });
-            open.add(ws);
+            pings.add(ws);
             session.subscribe(sub);
         }).onFailure(e -> LOG.debugf("events upgrade failed: %s", e.getMessage()));
     }
