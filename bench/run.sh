@@ -3,10 +3,12 @@
 #   gateway   the packaged gateway (prod profile), fed by a load-generating fake Realtime upstream
 #   baseline  a Node.js relay with the `ws` package (bench/baseline-node), the kind users write today
 #   ceiling   a minimal Vert.x relay that only reads upstream and writes to subscribers (the network path)
+#   before    optional: another gateway jar (--before=<path/to/quarkus-run.jar>), for before/after figures
 # The load generator (fake upstream + subscribers) is a separate JVM; everything is on loopback, and every
 # phase is bounded in time. Usage:
 #   bench/run.sh [--smoke] [--targets=gateway,baseline,ceiling] [--sessions=100] [--subscribers=10]
 #                [--rate=20] [--seconds=60] [--warmup=10] [--no-saturate] [--idle-steps=0,1000,5000]
+#                [--before=<quarkus-run.jar>]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,62 +24,16 @@ for arg in "$@"; do
     --warmup=*) WARMUP=${arg#*=} ;;
     --no-saturate) SATURATE=0 ;;
     --idle-steps=*) IDLE=${arg#*=} ;;
+    --before=*) BEFORE_JAR=${arg#*=} ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
 
 PORT=18090
 UPSTREAM_PORT=18765
-# A throwaway admin key for this run only: the gateway requires one, the baseline and ceiling ignore it.
-GATEWAY_BENCH_KEY=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40 || true)
-export GATEWAY_BENCH_KEY
 OUT=bench/out
-mkdir -p "$OUT"
-if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ ! -f target/test-classes/realtime/gateway/bench/CeilingRelay.class ]; then
-  ./mvnw -B -q package -DskipTests
-fi
-./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
-CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
-if [[ $TARGETS == *baseline* ]]; then
-  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    echo "node/npm not found: skipping the baseline target (install Node.js to compare against it)" >&2
-    TARGETS=$(echo "$TARGETS" | sed -E 's/(^|,)baseline(,|$)/\1/; s/,$//; s/^,//')
-  elif [ ! -d bench/baseline-node/node_modules/ws ]; then
-    (cd bench/baseline-node && npm ci --no-audit --no-fund --silent)
-  fi
-fi
-
-PID=
-start_target() {
-  local name=$1
-  case $name in
-    gateway)
-      OPENAI_API_KEY=bench-not-a-key GATEWAY_UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" \
-        QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CATEGORY__REALTIME_GATEWAY__LEVEL=WARN \
-        GATEWAY_SESSIONS_MAX=10000 GATEWAY_FANOUT_MAX_PENDING=100000 \
-        GATEWAY_AUTH_KEYS="name=bench,role=admin,key=${GATEWAY_BENCH_KEY},max-sessions=100000,creates-per-minute=100000" \
-        java -Xmx1g -jar target/quarkus-app/quarkus-run.jar > "$OUT/$name.log" 2>&1 & ;;
-    baseline)
-      PORT=$PORT UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" node bench/baseline-node/relay.js \
-        > "$OUT/$name.log" 2>&1 & ;;
-    ceiling)
-      PORT=$PORT UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" \
-        java -Xmx1g -cp "$CP" realtime.gateway.bench.CeilingRelay > "$OUT/$name.log" 2>&1 & ;;
-  esac
-  PID=$!
-  for _ in $(seq 1 150); do
-    curl -sf "http://127.0.0.1:${PORT}/q/health/ready" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "$name did not become ready" >&2
-  return 1
-}
-stop_target() {
-  kill "$PID" 2>/dev/null || true
-  wait "$PID" 2>/dev/null || true
-  PID=
-}
-trap 'stop_target' EXIT
+source bench/targets.sh
+prepare_targets
 
 load() {
   java -Xmx2g -cp "$CP" realtime.gateway.bench.FanoutLoad --gateway="http://127.0.0.1:${PORT}" \
@@ -119,6 +75,9 @@ ratio() {
 }
 if [[ $TARGETS == *gateway* && $TARGETS == *ceiling* ]]; then
   echo "gateway/ceiling: saturation throughput $(ratio gateway ceiling 10 || true), p99 latency $(ratio gateway ceiling 5 || true)"
+fi
+if [[ $TARGETS == *gateway* && $TARGETS == *before* ]]; then
+  echo "gateway/before: saturation throughput $(ratio gateway before 10 || true), p99 latency $(ratio gateway before 5 || true), CPU per 100k $(ratio gateway before 7 || true)"
 fi
 if [[ $TARGETS == *gateway* && $TARGETS == *baseline* ]]; then
   echo "gateway/baseline: saturation throughput $(ratio gateway baseline 10 || true), p99 latency $(ratio gateway baseline 5 || true)"

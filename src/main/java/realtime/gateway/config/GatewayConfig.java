@@ -156,7 +156,7 @@ public interface GatewayConfig {
         @WithDefault("1s")
         Duration sweepInterval();
 
-        /** Client frames queued while the upstream is still connecting. Default 4096. */
+        /** Inputs (frames, uploads, events) queued while the upstream is still connecting; more are refused as busy. Default 4096. */
         @WithDefault("4096")
         int maxQueuedWhileConnecting();
     }
