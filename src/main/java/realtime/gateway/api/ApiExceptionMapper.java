@@ -47,6 +47,9 @@ public class ApiExceptionMapper {
         if (refusal instanceof Refusal.SessionClosed c) {
             return new ApiException(409, ApiException.INVALID_REQUEST, "session_closed", c.message(), null, null);
         }
+        if (refusal instanceof Refusal.ShuttingDown) {
+            return new ApiException(503, "server_error", "shutting_down", refusal.message(), null, 5);
+        }
         // The only other refusal: a session still connecting with its input queue full.
         return new ApiException(503, "server_error", "session_busy", refusal.message(), null, 1);
     }

@@ -29,6 +29,7 @@ import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.session.Frame;
 import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.Refusal;
+import realtime.gateway.session.SessionHub;
 import realtime.gateway.session.SessionRegistry;
 import realtime.gateway.session.SessionSnapshot;
 import realtime.gateway.session.Subscriber;
@@ -147,9 +148,12 @@ public class SessionResource {
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("id") String id, @QueryParam("types") String types,
-            @QueryParam("envelope") @DefaultValue("false") boolean envelope, @Context SseEventSink sink,
-            @Context Sse sse) {
+            @QueryParam("envelope") @DefaultValue("false") boolean envelope, @QueryParam("after") String afterParam,
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
         GatewaySession s = session(id);
+        // A browser's EventSource sends Last-Event-ID by itself when it reconnects.
+        Long after = afterParam != null ? SessionHub.after(afterParam, "after")
+                : SessionHub.after(lastEventId, "Last-Event-ID");
         Subscriber sub = new Subscriber("sse", TypeFilter.parse(types), envelope, true, config.fanout().maxPending()) {
             @Override
             protected void send(Frame frame, String text, Runnable written) {
@@ -169,7 +173,11 @@ public class SessionResource {
                 sink.close();
             }
         };
-        s.subscribe(sub);
+        if (after == null) {
+            s.subscribe(sub);
+        } else {
+            s.resume(sub, after);
+        }
     }
 
     private GatewaySession session(String id) {

@@ -29,6 +29,21 @@ public interface GatewayConfig {
     /** HTTP concerns outside the API itself. */
     Http http();
 
+    /** Stopping the process. */
+    Shutdown shutdown();
+
+    /** {@code gateway.shutdown.*}. */
+    interface Shutdown {
+
+        /**
+         * On SIGTERM, how long open sessions may take to finish their last transcriptions before they are
+         * closed anyway. Keep it under Kubernetes' {@code terminationGracePeriodSeconds} (30 s by default).
+         * Default 25 s.
+         */
+        @WithDefault("25s")
+        Duration grace();
+    }
+
     /** {@code gateway.auth.*}. */
     interface Auth {
 
@@ -190,5 +205,20 @@ public interface GatewayConfig {
         /** WebSocket ping interval for subscribers on {@code /v1/sessions/{id}/events}; 0 turns pings off. Default 20 s. */
         @WithDefault("20s")
         Duration pingInterval();
+
+        /** The replay log a resuming subscriber ({@code ?after=}, {@code Last-Event-ID}) is served from. */
+        Replay replay();
+    }
+
+    /** {@code gateway.fanout.replay.*}: each session keeps its last frames for subscribers that resume. */
+    interface Replay {
+
+        /** Frames kept per session; 0 turns replay off. Default 2000. */
+        @WithDefault("2000")
+        int maxFrames();
+
+        /** Frames older than this are dropped from the log. Default 5 min. */
+        @WithDefault("5m")
+        Duration maxAge();
     }
 }

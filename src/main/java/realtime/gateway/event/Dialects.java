@@ -2,6 +2,8 @@ package realtime.gateway.event;
 
 import java.util.Optional;
 
+import realtime.gateway.audio.Pcm;
+
 /**
  * Maps a transcription configuration between the beta flat shape ({@code transcription_session.update},
  * REST a.1) and the GA typed shape ({@code session.update} with {@code type: "transcription"}). Absent
@@ -43,7 +45,7 @@ public final class Dialects {
     /** {@code pcm16} → {@code {audio/pcm, 24000}}, {@code g711_ulaw} → {@code audio/pcmu}, {@code g711_alaw} → {@code audio/pcma}. */
     public static Session.AudioFormat gaFormat(String beta) {
         return switch (beta) {
-            case PCM16 -> new Session.AudioFormat(Session.AudioFormat.PCM, 24000);
+            case PCM16 -> new Session.AudioFormat(Session.AudioFormat.PCM, Pcm.UPSTREAM_RATE);
             case G711_ULAW -> new Session.AudioFormat(Session.AudioFormat.PCMU, null);
             case G711_ALAW -> new Session.AudioFormat(Session.AudioFormat.PCMA, null);
             default -> throw new IllegalArgumentException(

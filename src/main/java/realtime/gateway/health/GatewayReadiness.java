@@ -30,13 +30,16 @@ public class GatewayReadiness implements HealthCheck {
         int open = registry.openCount();
         boolean configured = provider.configured();
         boolean room = open < config.sessions().max();
+        boolean stopping = registry.shuttingDown();
         var response = HealthCheckResponse.named("gateway")
-                .status(configured && room)
+                .status(configured && room && !stopping)
                 .withData("provider", provider.name())
                 .withData("provider_configured", configured)
                 .withData("open_sessions", open)
                 .withData("max_sessions", config.sessions().max());
-        if (!configured) {
+        if (stopping) {
+            response.withData("reason", "shutting down: open sessions are finishing, new ones go elsewhere");
+        } else if (!configured) {
             response.withData("reason", provider.notReadyReason());
         } else if (!room) {
             response.withData("reason", "session limit reached (gateway.sessions.max)");

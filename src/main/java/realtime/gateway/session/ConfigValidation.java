@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
+import realtime.gateway.audio.Pcm;
 import realtime.gateway.event.ClientEvent;
 import realtime.gateway.event.Dialects;
 import realtime.gateway.event.Session;
@@ -104,8 +105,8 @@ public final class ConfigValidation {
             }
             oneOf(in.format().type(), FORMATS, typeParam);
             Integer rate = in.format().rate();
-            if (Session.AudioFormat.PCM.equals(in.format().type()) && rate != null && rate != 24000) {
-                throw Refusal.invalid(p + ".rate", rate < 24000 ? "integer_below_min_value" : "integer_above_max_value",
+            if (Session.AudioFormat.PCM.equals(in.format().type()) && rate != null && rate != Pcm.UPSTREAM_RATE) {
+                throw Refusal.invalid(p + ".rate", rate < Pcm.UPSTREAM_RATE ? "integer_below_min_value" : "integer_above_max_value",
                         "Invalid rate " + rate
                                 + ": audio/pcm input must be 24000 Hz (post WAV to /v1/sessions/{id}/audio to resample).");
             }

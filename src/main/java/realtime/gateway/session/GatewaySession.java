@@ -24,7 +24,7 @@ public final class GatewaySession implements UpstreamListener {
 
     /** Limits and defaults the session applies on its own. */
     public record Limits(int appendChunkBytes, int maxQueuedWhileConnecting, long connectTimeoutMs, long closeGraceMs,
-            long idleTimeoutMs, String defaultModel) {
+            long idleTimeoutMs, String defaultModel, SessionHub.ReplayLimits replay) {
     }
 
     private final String id;
@@ -32,6 +32,7 @@ public final class GatewaySession implements UpstreamListener {
     private final UpstreamProvider provider;
     private final Mailbox mailbox;
     private final SessionCore core;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     GatewaySession(String id, TranscriptionConfig config, SessionOwner owner, UpstreamProvider provider,
             RealtimeCodec codec, LongSupplier clock, Limits limits, Consumer<GatewaySession> onEnd) {
@@ -39,8 +40,10 @@ public final class GatewaySession implements UpstreamListener {
         this.owner = owner;
         this.provider = provider;
         this.mailbox = new Mailbox(id);
-        this.core = new SessionCore(id, config, owner, provider, codec, clock, limits, mailbox,
-                () -> onEnd.accept(this));
+        this.core = new SessionCore(id, config, owner, provider, codec, clock, limits, mailbox, () -> {
+            onEnd.accept(this);
+            ended.complete(null);
+        });
     }
 
     /** Opens the upstream; until it is open the session queues input and takes subscribers. */
@@ -88,7 +91,16 @@ public final class GatewaySession implements UpstreamListener {
 
     /** Adds a subscriber; on an ended session it gets the closed event at once and is closed. */
     public void subscribe(Subscriber s) {
-        mailbox.execute(() -> core.subscribe(s));
+        mailbox.execute(() -> core.subscribe(s, null));
+    }
+
+    /**
+     * Adds a subscriber that already has every frame up to sequence number {@code after}: it first gets a
+     * {@code gateway.replay} event and the frames it missed from the replay log, then the live stream. On
+     * an ended session it gets the replay (the log lasts as long as the session is retained) and is closed.
+     */
+    public void resume(Subscriber s, long after) {
+        mailbox.execute(() -> core.subscribe(s, after));
     }
 
     public void unsubscribe(Subscriber s) {
@@ -134,6 +146,25 @@ public final class GatewaySession implements UpstreamListener {
      */
     public void drainAndClose(String why, long graceMs) {
         mailbox.execute(() -> core.drainAndClose(why, graceMs));
+    }
+
+    /**
+     * The process is stopping: pending audio is committed, input refused ({@code closing}, reason
+     * {@code shutdown}), the last transcriptions awaited up to {@code graceMs}; then the session closes and
+     * its sockets get 1001 "going away".
+     */
+    void shutdown(long graceMs) {
+        mailbox.execute(() -> core.shutdown(graceMs));
+    }
+
+    /** Completes when the session has ended (closed or failed) and its subscribers were told. */
+    CompletableFuture<Void> ended() {
+        return ended;
+    }
+
+    /** Ends the session at once, whatever is pending. */
+    void end(String why) {
+        mailbox.execute(() -> core.end(why));
     }
 
     /** The sweeper's tick: the session enforces its duration, connect, idle and close limits. */

@@ -25,6 +25,15 @@ final class Mailbox implements Executor {
 
     @Override
     public void execute(Runnable task) {
+        if (pending.compareAndSet(0, 1)) {
+            // Idle: run it here without queueing it (the common case: one frame at a time), then any that came.
+            run(task);
+            if (pending.decrementAndGet() > 0) {
+                drain();
+            }
+            return;
+        }
+        // A task is queued before it is counted, so whoever sees the count above zero finds it in the queue.
         tasks.add(task);
         if (pending.getAndIncrement() == 0) {
             drain();
@@ -33,13 +42,16 @@ final class Mailbox implements Executor {
 
     private void drain() {
         do {
-            Runnable next = tasks.poll();
-            try {
-                next.run();
-            } catch (RuntimeException e) {
-                // A bug in one step must not stop the session's later steps (its close, above all).
-                LOG.errorf(e, "session %s: a step failed", owner);
-            }
+            run(tasks.poll());
         } while (pending.decrementAndGet() > 0);
+    }
+
+    private void run(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            // A bug in one step must not stop the session's later steps (its close, above all).
+            LOG.errorf(e, "session %s: a step failed", owner);
+        }
     }
 }

@@ -4,7 +4,8 @@ package realtime.gateway.session;
  * Why the gateway will not do what a caller asked: the one value every check returns (configuration
  * validation, quotas, the session's input path, the registry). Each transport maps it once: a REST error
  * body with its status, a WebSocket {@code error} event, or an upgrade status. A refusal is the caller's
- * to fix or wait out; it is never logged as an error and never a 5xx, except {@link SessionBusy} (503).
+ * to fix or wait out; it is never logged as an error and never a 5xx, except {@link SessionBusy} and {@link ShuttingDown}
+ * (503, retry).
  */
 public sealed interface Refusal {
 
@@ -35,6 +36,14 @@ public sealed interface Refusal {
         @Override
         public String message() {
             return "session " + sessionId + " is " + state.wire() + " and accepts no more input";
+        }
+    }
+
+    /** The gateway is shutting down and takes no new sessions: 503, retry (against another replica). */
+    record ShuttingDown() implements Refusal {
+        @Override
+        public String message() {
+            return "the gateway is shutting down and takes no new sessions; retry, another instance will take it";
         }
     }
 

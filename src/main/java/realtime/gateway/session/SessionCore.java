@@ -48,6 +48,8 @@ final class SessionCore {
     private long eventIds;
     private int producers;
     private long lastActivity;
+    /** Set when the process shuts down: sockets are closed with 1001 "going away". */
+    private boolean goingAway;
 
     SessionCore(String id, TranscriptionConfig config, SessionOwner owner, UpstreamProvider provider,
             RealtimeCodec codec, LongSupplier clock, GatewaySession.Limits limits, Mailbox mailbox, Runnable onEnd) {
@@ -67,7 +69,7 @@ final class SessionCore {
         this.reactor = new EventReactor(id, config, limits.defaultModel(), owner.usage());
         this.input = new InputPath(id, lifecycle, reactor, owner.usage(), mailbox, limits.appendChunkBytes(),
                 limits.maxQueuedWhileConnecting(), config.format());
-        this.hub = new SessionHub(clock);
+        this.hub = new SessionHub(clock, limits.replay());
         this.inputFormat = config.format();
     }
 
@@ -121,12 +123,24 @@ final class SessionCore {
 
     // ---- subscribers -------------------------------------------------------------------------------
 
-    void subscribe(Subscriber s) {
-        if (!lifecycle.state().terminal()) {
-            hub.subscribe(s);
+    /** Subscribes {@code s}, first replaying what followed {@code after} when it is not null (a resume). */
+    void subscribe(Subscriber s, Long after) {
+        boolean live = !lifecycle.state().terminal();
+        if (after != null && !hub.resume(s, after, live, (from, to, recovered) -> codec.write(
+                new GatewayReplay(GatewayReplay.TYPE, "event_gw_" + id.substring(Math.min(5, id.length())) + "_"
+                        + ++eventIds, id, from, to, recovered)))) {
             return;
         }
-        s.offer(new Frame(hub.lastSeq(), clock.getAsLong(), GatewayEvent.CLOSED, gatewayEvent(GatewayEvent.CLOSED), true));
+        if (live) {
+            if (after == null) {
+                hub.subscribe(s);
+            }
+            return;
+        }
+        if (after == null) {
+            s.offer(new Frame(hub.lastSeq(), clock.getAsLong(), GatewayEvent.CLOSED, gatewayEvent(GatewayEvent.CLOSED),
+                    true));
+        }
         s.close(1000, "session " + lifecycle.state().wire());
     }
 
@@ -195,6 +209,17 @@ final class SessionCore {
         }
     }
 
+    /** The process is stopping: drain like at a limit, then end, closing sockets with 1001. */
+    void shutdown(long graceMs) {
+        goingAway = true;
+        drainAndClose("shutdown", graceMs);
+    }
+
+    /** Ends the session now, whatever is pending (the shutdown grace is over). */
+    void end(String why) {
+        transition(SessionState.CLOSED, why, null);
+    }
+
     void drainAndClose(String why, long graceMs) {
         if (lifecycle.state() != SessionState.ACTIVE) {
             close(why);
@@ -261,7 +286,7 @@ final class SessionCore {
             upstream = null;
         }
         hub.publish(GatewayEvent.CLOSED, gatewayEvent(GatewayEvent.CLOSED), true);
-        hub.closeAll(1000, "session " + next.wire());
+        hub.closeAll(goingAway ? 1001 : 1000, goingAway ? "going away" : "session " + next.wire());
         LOG.infof("session %s: %s (%s)", id, next.wire(), why);
         onEnd.run();
     }

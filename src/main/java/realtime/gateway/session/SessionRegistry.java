@@ -5,7 +5,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -56,6 +60,7 @@ public class SessionRegistry {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, AtomicInteger> openByOwner = new ConcurrentHashMap<>();
     private long sweeper = -1;
+    private volatile boolean shuttingDown;
 
     @Inject
     public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx) {
@@ -77,11 +82,52 @@ public class SessionRegistry {
         }
     }
 
+    /** Any other stop (the JVM's own shutdown hook): drain what is still open, as far as the server allows. */
     void onStop(@Observes ShutdownEvent ev) {
+        drain();
         if (sweeper >= 0) {
             vertx.cancelTimer(sweeper);
         }
-        sessions.values().forEach(s -> s.close("gateway shutting down"));
+    }
+
+    /**
+     * Stopping (SIGTERM, a Kubernetes rolling update): readiness goes DOWN and creates are refused at once;
+     * every open session commits its pending audio and gets up to {@code gateway.shutdown.grace} for its
+     * last transcriptions; then whatever is left is closed. Subscribers get the last events, then
+     * {@code gateway.session.closed}, then close 1001. Blocks until every session has ended.
+     */
+    public void drain() {
+        shuttingDown = true;
+        long grace = config.shutdown().grace().toMillis();
+        List<GatewaySession> open = sessions.values().stream().filter(s -> !s.state().terminal()).toList();
+        if (!open.isEmpty()) {
+            LOG.infof("shutdown: draining %d open sessions (up to %d s)", open.size(), grace / 1000);
+        }
+        open.forEach(s -> s.shutdown(grace));
+        if (!awaitEnd(open, grace + CLOSE_GRACE_MS)) {
+            open.forEach(s -> s.end("shutdown grace of " + grace / 1000 + " s passed"));
+            awaitEnd(open, CLOSE_GRACE_MS);
+        }
+    }
+
+    private static boolean awaitEnd(List<GatewaySession> sessions, long ms) {
+        try {
+            CompletableFuture.allOf(sessions.stream().map(GatewaySession::ended).toArray(CompletableFuture[]::new))
+                    .get(ms, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a session failed to end", e);
+        }
+    }
+
+    /** True once the process has begun to stop: no new sessions. */
+    public boolean shuttingDown() {
+        return shuttingDown;
     }
 
     /** The codec shared by every session. */
@@ -92,10 +138,14 @@ public class SessionRegistry {
     /**
      * Creates a session for {@code owner} with an effective configuration and opens its upstream.
      *
-     * @throws Refusal.Rejected with {@link Refusal.GatewayFull} at {@code gateway.sessions.max}, or
-     *         {@link Refusal.QuotaExceeded} when the owner has its maximum of open sessions
+     * @throws Refusal.Rejected with {@link Refusal.GatewayFull} at {@code gateway.sessions.max},
+     *         {@link Refusal.QuotaExceeded} when the owner has its maximum of open sessions, or
+     *         {@link Refusal.ShuttingDown}
      */
     public Created create(TranscriptionConfig effective, Duration secretTtl, SessionOwner owner) {
+        if (shuttingDown) {
+            throw new Refusal.Rejected(new Refusal.ShuttingDown());
+        }
         int max = config.sessions().max();
         if (!reserve(open, max)) {
             throw new Refusal.Rejected(new Refusal.GatewayFull(max));
@@ -125,7 +175,8 @@ public class SessionRegistry {
         return new GatewaySession.Limits(config.upstream().appendChunkBytes(),
                 config.sessions().maxQueuedWhileConnecting(), config.upstream().connectTimeout().toMillis(),
                 CLOSE_GRACE_MS, config.sessions().idleTimeout().toMillis(),
-                config.upstream().defaultTranscriptionModel());
+                config.upstream().defaultTranscriptionModel(), new SessionHub.ReplayLimits(
+                        config.fanout().replay().maxFrames(), config.fanout().replay().maxAge().toMillis()));
     }
 
     /** Takes one place below {@code max}; false when there is none. */

@@ -20,6 +20,8 @@ public abstract class Subscriber {
     private final boolean gatewayEvents;
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
+    /** Extra room for a replay burst, used up as its frames are written. */
+    private final AtomicInteger burst = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean closeIssued = new AtomicBoolean();
     private volatile int closeCode;
@@ -57,7 +59,7 @@ public abstract class Subscriber {
         if (frame.gateway() ? !gatewayEvents : !filter.matches(frame.type())) {
             return true;
         }
-        if (pending.incrementAndGet() > maxPending) {
+        if (pending.incrementAndGet() > maxPending + Math.max(0, burst.get())) {
             close(SLOW_CONSUMER, "slow consumer");
             return false;
         }
@@ -76,7 +78,15 @@ public abstract class Subscriber {
         return pending.get();
     }
 
+    /** Lets the next {@code frames} frames (a replay) pass on top of {@code max-pending}. */
+    final void allowBurst(int frames) {
+        burst.addAndGet(frames);
+    }
+
     private void written() {
+        if (burst.get() > 0) {
+            burst.decrementAndGet(); // no write on the common path; a race only lets one frame more through
+        }
         if (pending.decrementAndGet() == 0 && closed.get()) {
             issueClose();
         }

@@ -1,5 +1,7 @@
 package realtime.gateway.ws;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -7,11 +9,14 @@ import org.jboss.logging.Logger;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.session.Frame;
 import realtime.gateway.session.GatewaySession;
+import realtime.gateway.session.Refusal;
+import realtime.gateway.session.SessionHub;
 import realtime.gateway.session.SessionRegistry;
 import realtime.gateway.session.Subscriber;
 import realtime.gateway.session.TypeFilter;
@@ -56,6 +61,14 @@ public class EventsRoute {
         }
         TypeFilter filter = TypeFilter.parse(rc.request().getParam("types"));
         boolean envelope = "true".equalsIgnoreCase(rc.request().getParam("envelope"));
+        Long after;
+        try {
+            after = SessionHub.after(rc.request().getParam("after"), "after");
+        } catch (Refusal.Rejected e) {
+            rc.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                    .end(Json.encode(Map.of("error", errorBody(e.getMessage()))));
+            return;
+        }
         rc.request().toWebSocket().onSuccess(ws -> {
             Subscriber sub = new WebSocketSubscriber(ws, filter, envelope, config.fanout().maxPending());
             ws.textMessageHandler(text -> {
@@ -66,8 +79,21 @@ public class EventsRoute {
                 session.unsubscribe(sub);
             });
             pings.add(ws);
-            session.subscribe(sub);
+            if (after == null) {
+                session.subscribe(sub);
+            } else {
+                session.resume(sub, after);
+            }
         }).onFailure(e -> LOG.debugf("events upgrade failed: %s", e.getMessage()));
+    }
+
+    private static Map<String, Object> errorBody(String message) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("message", message);
+        body.put("type", "invalid_request_error");
+        body.put("param", "after");
+        body.put("code", "invalid_value");
+        return body;
     }
 
     /** A subscriber writing straight to the Vert.x socket: one frame write per delivery, nothing else. */

@@ -120,6 +120,9 @@ public class ProducerInput {
         } else if (refusal instanceof Refusal.SessionBusy) {
             type = "server_error";
             code = "session_busy";
+        } else if (refusal instanceof Refusal.ShuttingDown) {
+            type = "server_error";
+            code = "shutting_down";
         } else {
             code = "session_closed";
         }

@@ -73,6 +73,9 @@ public class RealtimeUpgradeCheck implements HttpUpgradeCheck {
             return CheckResult.rejectUpgrade(429, Map.of("Retry-After", List.of("1"),
                     "X-Gateway-Limit", List.of("gateway.sessions.max")));
         }
+        if (refusal instanceof Refusal.ShuttingDown) {
+            return CheckResult.rejectUpgrade(503, Map.of("Retry-After", List.of("5")));
+        }
         return CheckResult.rejectUpgrade(refusal instanceof Refusal.SessionClosed ? 409 : 400);
     }
 }

@@ -36,7 +36,8 @@ public class GatewaySessionTest {
     GatewaySession session(Duration maxDuration, UsageSink usage) {
         GatewaySession s = new GatewaySession("sess_test", TranscriptionConfig.defaults("gpt-4o-mini-transcribe"),
                 new SessionOwner("key", 10, maxDuration, usage), provider, CODEC, now::get,
-                new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "gpt-4o-mini-transcribe"), ended::add);
+                new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "gpt-4o-mini-transcribe",
+                        new SessionHub.ReplayLimits(100, 60_000)), ended::add);
         s.subscribe(events);
         s.start();
         return s;
@@ -330,7 +331,7 @@ public class GatewaySessionTest {
         FakeProvider other = new FakeProvider();
         GatewaySession stuck = new GatewaySession("sess_stuck", TranscriptionConfig.defaults("m"),
                 new SessionOwner("key", 10, Duration.ofHours(1), UsageSink.NONE), other, CODEC, now::get,
-                new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "m"), ended::add);
+                new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "m", SessionHub.ReplayLimits.NONE), ended::add);
         stuck.start();
         now.addAndGet(15_000);
         stuck.tick(now.get());

@@ -88,4 +88,87 @@ class HubTest {
         Frame f = new Frame(7, 9, null, "not json", false);
         assertEquals("{\"seq\":7,\"received_at\":9,\"event\":\"not json\"}", f.enveloped());
     }
+
+    static final SessionHub.ReplayEvent REPLAY = (from, to, recovered) -> "replay " + from + ".." + to + " " + recovered;
+
+    private static SessionHub hubWith(int frames, long[] clock, int maxFrames) {
+        SessionHub hub = new SessionHub(() -> clock[0], new SessionHub.ReplayLimits(maxFrames, 60_000));
+        for (int i = 1; i <= frames; i++) {
+            hub.publish("x", "f" + i, false);
+        }
+        return hub;
+    }
+
+    @Test
+    void aResumeGetsTheMissedFramesThenTheLiveOnesWithNoGapAndNoDuplicate() {
+        long[] clock = { 1 };
+        SessionHub hub = hubWith(10, clock, 100);
+        Recording r = new Recording(TypeFilter.ALL, false, 1000, true);
+        assertTrue(hub.resume(r, 7, true, REPLAY));
+        hub.publish("x", "f11", false);
+        assertEquals(List.of("replay 8..10 true", "f8", "f9", "f10", "f11"), r.texts);
+    }
+
+    @Test
+    void aResumePastTheLogSaysRecoveredFalseAndWhereItStarts() {
+        long[] clock = { 1 };
+        SessionHub hub = hubWith(10, clock, 4);
+        Recording r = new Recording(TypeFilter.ALL, false, 1000, true);
+        hub.resume(r, 2, true, REPLAY);
+        assertEquals(List.of("replay 7..10 false", "f7", "f8", "f9", "f10"), r.texts);
+        Recording exact = new Recording(TypeFilter.ALL, false, 1000, true);
+        hub.resume(exact, 6, true, REPLAY);
+        assertEquals("replay 7..10 true", exact.texts.get(0), "the log starts right after: nothing lost");
+    }
+
+    @Test
+    void framesOlderThanTheMaxAgeLeaveTheLog() {
+        long[] clock = { 1 };
+        SessionHub hub = hubWith(3, clock, 100);
+        clock[0] += 60_001;
+        hub.publish("x", "f4", false);
+        Recording r = new Recording(TypeFilter.ALL, false, 1000, true);
+        hub.resume(r, 0, true, REPLAY);
+        assertEquals(List.of("replay 4..4 false", "f4"), r.texts);
+    }
+
+    @Test
+    void aResumeAtTheLatestFrameReplaysNothingAndAHistoryOnlyResumeStaysUnsubscribed() {
+        long[] clock = { 1 };
+        SessionHub hub = hubWith(5, clock, 100);
+        Recording now = new Recording(TypeFilter.ALL, false, 1000, true);
+        hub.resume(now, 5, true, REPLAY);
+        assertEquals(List.of("replay 6..5 true"), now.texts);
+        Recording history = new Recording(TypeFilter.ALL, false, 1000, true);
+        hub.resume(history, 3, false, REPLAY);
+        hub.publish("x", "f6", false);
+        assertEquals(List.of("replay 4..5 true", "f4", "f5"), history.texts);
+        assertEquals(1, hub.subscribersNow());
+    }
+
+    @Test
+    void aReplayLongerThanMaxPendingIsNotASlowConsumerButLiveFramesStillCount() {
+        long[] clock = { 1 };
+        SessionHub hub = hubWith(50, clock, 100);
+        Recording r = new Recording(TypeFilter.ALL, false, 4, false);
+        assertTrue(hub.resume(r, 0, true, REPLAY));
+        assertEquals(51, r.texts.size());
+        assertEquals(0, r.closeCode);
+        r.inFlight.forEach(f -> f.complete(null));
+        for (int i = 0; i < 5; i++) {
+            hub.publish("x", "live" + i, false);
+        }
+        assertEquals(Subscriber.SLOW_CONSUMER, r.closeCode, "once the replay is written, max-pending applies again");
+    }
+
+    @Test
+    void aResumePositionMustBeASequenceNumber() {
+        assertEquals(null, SessionHub.after(null, "after"));
+        assertEquals(42L, SessionHub.after("42", "after"));
+        for (String bad : List.of("-1", "x", "1.5")) {
+            Refusal.Rejected e = org.junit.jupiter.api.Assertions.assertThrows(Refusal.Rejected.class,
+                    () -> SessionHub.after(bad, "Last-Event-ID"));
+            assertEquals("Last-Event-ID", ((Refusal.InvalidParameter) e.refusal()).param());
+        }
+    }
 }

@@ -48,7 +48,7 @@ final class LocalSession implements UpstreamConnection {
     private final String sessionId = Ids.random("sess_", 21);
     private final long expiresAt = System.currentTimeMillis() / 1000 + 3600;
 
-    private Session.AudioFormat format = new Session.AudioFormat(Session.AudioFormat.PCM, 24000);
+    private Session.AudioFormat format = new Session.AudioFormat(Session.AudioFormat.PCM, Pcm.UPSTREAM_RATE);
     private Optional<Session.AudioTranscription> transcription = Optional.empty();
     private Optional<Session.NoiseReduction> noise = Optional.empty();
     private Optional<Session.TurnDetection> turn = Optional.of(new Session.TurnDetection(
@@ -184,7 +184,7 @@ final class LocalSession implements UpstreamConnection {
                             "session.audio.input.format.type", u.eventId());
                     return;
                 }
-                format = Session.AudioFormat.PCM.equals(t) ? new Session.AudioFormat(t, 24000)
+                format = Session.AudioFormat.PCM.equals(t) ? new Session.AudioFormat(t, Pcm.UPSTREAM_RATE)
                         : new Session.AudioFormat(t, null);
             }
             if (in.transcription() != null) {
