@@ -44,13 +44,13 @@ start_target() {
         QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CATEGORY__REALTIME_GATEWAY__LEVEL=WARN \
         GATEWAY_SESSIONS_MAX=10000 GATEWAY_FANOUT_MAX_PENDING=100000 \
         GATEWAY_AUTH_KEYS="name=bench,role=admin,key=${GATEWAY_BENCH_KEY},max-sessions=100000,creates-per-minute=100000" \
-        java -Xmx1g -jar "$jar" > "$OUT/$name.log" 2>&1 & ;;
+        java -Xms1g -Xmx1g -jar "$jar" > "$OUT/$name.log" 2>&1 & ;;
     baseline)
       PORT=$PORT UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" node bench/baseline-node/relay.js \
         > "$OUT/$name.log" 2>&1 & ;;
     ceiling)
       PORT=$PORT UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" \
-        java -Xmx1g -cp "$CP" realtime.gateway.bench.CeilingRelay > "$OUT/$name.log" 2>&1 & ;;
+        java -Xms1g -Xmx1g -cp "$CP" realtime.gateway.bench.CeilingRelay > "$OUT/$name.log" 2>&1 & ;;
     *) echo "unknown target $name" >&2; return 2 ;;
   esac
   PID=$!

@@ -119,7 +119,18 @@ public final class GatewaySession implements UpstreamListener {
 
     @Override
     public void onFrame(String text) {
-        mailbox.execute(() -> core.frame(text));
+        // The hot path: when the session is idle the frame is handled right here, without a task object.
+        if (!mailbox.tryEnter()) {
+            mailbox.execute(() -> core.frame(text));
+            return;
+        }
+        try {
+            core.frame(text);
+        } catch (RuntimeException e) {
+            mailbox.failed(e);
+        } finally {
+            mailbox.exit();
+        }
     }
 
     @Override

@@ -23,14 +23,27 @@ final class Mailbox implements Executor {
         this.owner = owner;
     }
 
+    /**
+     * Takes the mailbox when it is idle, so the caller may run one step itself, directly (the hot path of
+     * upstream frames: no task object, a shallow stack); the caller must then call {@link #exit()}.
+     */
+    boolean tryEnter() {
+        return pending.compareAndSet(0, 1);
+    }
+
+    /** Ends a step begun with {@link #tryEnter()}, running whatever was queued meanwhile. */
+    void exit() {
+        if (pending.decrementAndGet() > 0) {
+            drain();
+        }
+    }
+
     @Override
     public void execute(Runnable task) {
-        if (pending.compareAndSet(0, 1)) {
+        if (tryEnter()) {
             // Idle: run it here without queueing it (the common case: one frame at a time), then any that came.
             run(task);
-            if (pending.decrementAndGet() > 0) {
-                drain();
-            }
+            exit();
             return;
         }
         // A task is queued before it is counted, so whoever sees the count above zero finds it in the queue.
@@ -50,8 +63,12 @@ final class Mailbox implements Executor {
         try {
             task.run();
         } catch (RuntimeException e) {
-            // A bug in one step must not stop the session's later steps (its close, above all).
-            LOG.errorf(e, "session %s: a step failed", owner);
+            failed(e);
         }
+    }
+
+    /** A bug in one step must not stop the session's later steps (its close, above all). */
+    void failed(RuntimeException e) {
+        LOG.errorf(e, "session %s: a step failed", owner);
     }
 }
