@@ -130,6 +130,29 @@ public interface GatewayConfig {
         @WithDefault("10s")
         Duration connectTimeout();
 
+        /** What a session does when its upstream connection drops. */
+        Reconnect reconnect();
+
+        /** {@code gateway.upstream.reconnect.*}: jittered exponential backoff, then give up. */
+        interface Reconnect {
+
+            /** The first retry's delay (jittered ±50%). Default 200 ms. */
+            @WithDefault("200ms")
+            Duration initialDelay();
+
+            /** The longest delay between attempts. Default 5 s. */
+            @WithDefault("5s")
+            Duration maxDelay();
+
+            /** How long a session keeps trying before it fails. Default 60 s. */
+            @WithDefault("60s")
+            Duration giveUp();
+
+            /** Audio a session holds while reconnecting; more is refused with an error. Default 30 s. */
+            @WithDefault("30s")
+            Duration maxBuffered();
+        }
+
         /** Raw audio bytes per {@code input_audio_buffer.append} (the protocol allows 15 MiB). Default 96000 (2 s of pcm16). */
         @WithDefault("96000")
         int appendChunkBytes();

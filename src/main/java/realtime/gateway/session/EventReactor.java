@@ -22,9 +22,11 @@ final class EventReactor {
 
     private static final Logger LOG = Logger.getLogger(EventReactor.class);
 
-    /** Upstream error codes after which the upstream session is over (§g.3). */
-    static final Set<String> FATAL_ERROR_CODES = Set.of("session_expired", "invalid_api_key",
-            "beta_api_shape_disabled", "invalid_model", "missing_model");
+    /** Upstream error codes after which the session cannot go on (§g.3). */
+    static final Set<String> FATAL_ERROR_CODES = Set.of("invalid_api_key", "beta_api_shape_disabled", "invalid_model",
+            "missing_model");
+    /** Upstream error codes after which this connection is over but a new one may work. */
+    static final Set<String> RECONNECT_ERROR_CODES = Set.of("server_error", "session_expired");
 
     /** The upstream types acted on; every other frame is forwarded without being bound. */
     static final Set<String> ACTED_ON = Set.of(InputAudioEvent.Committed.TYPE, InputAudioEvent.SpeechStarted.TYPE,
@@ -38,6 +40,11 @@ final class EventReactor {
     private final SessionUsage.Counter usage = new SessionUsage.Counter();
     private TranscriptionConfig config;
     private boolean awaitingCommit;
+    /** Turns sent again after a reconnect, oldest first: the next commits of the new upstream replace them. */
+    private final java.util.ArrayDeque<String> toReplace = new java.util.ArrayDeque<>();
+    /** The audio before the current upstream connection's timeline began, in ms. */
+    private long timeOffsetMs;
+    private String[] replacement;
 
     EventReactor(String sessionId, TranscriptionConfig config, String defaultModel, UsageSink owner) {
         this.sessionId = sessionId;
@@ -50,11 +57,16 @@ final class EventReactor {
     String act(ServerEvent event) {
         if (event instanceof InputAudioEvent.Committed c) {
             awaitingCommit = false;
+            String old = toReplace.poll();
+            if (old != null) {
+                transcript.replaced(old, c.itemId());
+                replacement = new String[] { old, c.itemId() };
+            }
             transcript.committed(c.itemId(), c.previousItemId() == null ? null : c.previousItemId().orElse(null));
         } else if (event instanceof InputAudioEvent.SpeechStarted s) {
-            transcript.speechStarted(s.itemId(), s.audioStartMs());
+            transcript.speechStarted(s.itemId(), shifted(s.audioStartMs()));
         } else if (event instanceof InputAudioEvent.SpeechStopped s) {
-            transcript.speechStopped(s.itemId(), s.audioEndMs());
+            transcript.speechStopped(s.itemId(), shifted(s.audioEndMs()));
         } else if (event instanceof TranscriptionEvent.Completed c) {
             Details.TranscriptionUsage u = c.usage() == null ? null : c.usage().orElse(null);
             transcript.completed(c.itemId(), c.transcript(), u);
@@ -74,10 +86,38 @@ final class EventReactor {
             if (code != null && FATAL_ERROR_CODES.contains(code)) {
                 return "upstream error " + code + ": " + e.error().message();
             }
+            if (code != null && RECONNECT_ERROR_CODES.contains(code)) {
+                return RECONNECT + "upstream error " + code + ": " + e.error().message();
+            }
         } else if (event instanceof ServerEvent.Malformed m) {
             LOG.debugf("session %s: malformed upstream %s frame forwarded: %s", sessionId, m.type(), m.reason());
         }
         return null;
+    }
+
+    /** Prefix of {@link #act}'s answer when the connection must be replaced rather than the session failed. */
+    static final String RECONNECT = "reconnect: ";
+
+    /**
+     * A new upstream connection: {@code resent} turns were sent again and will come back under new ids; its
+     * timeline starts {@code offsetMs} into the session's audio.
+     */
+    void reconnected(java.util.List<String> resent, long offsetMs) {
+        toReplace.clear();
+        toReplace.addAll(resent);
+        timeOffsetMs = offsetMs;
+        awaitingCommit = false;
+    }
+
+    /** The replacement the last {@link #act} made, {old id, new id}, once; else null. */
+    String[] takeReplacement() {
+        String[] r = replacement;
+        replacement = null;
+        return r;
+    }
+
+    private Long shifted(Long ms) {
+        return ms == null ? null : ms + timeOffsetMs;
     }
 
     /** A commit was sent that the upstream has yet to answer. */

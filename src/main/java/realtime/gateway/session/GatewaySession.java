@@ -20,11 +20,11 @@ import realtime.gateway.upstream.UpstreamProvider;
  * under none. Methods here may be called from any thread; inputs complete with a {@link Refusal} or
  * none once handed upstream; other threads read the immutable {@link #status()} or ask for a snapshot.
  */
-public final class GatewaySession implements UpstreamListener {
+public final class GatewaySession {
 
     /** Limits and defaults the session applies on its own. */
     public record Limits(int appendChunkBytes, int maxQueuedWhileConnecting, long connectTimeoutMs, long closeGraceMs,
-            long idleTimeoutMs, String defaultModel, SessionHub.ReplayLimits replay) {
+            long idleTimeoutMs, String defaultModel, SessionHub.ReplayLimits replay, Reconnects reconnect) {
     }
 
     private final String id;
@@ -35,7 +35,7 @@ public final class GatewaySession implements UpstreamListener {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     GatewaySession(String id, TranscriptionConfig config, SessionOwner owner, UpstreamProvider provider,
-            RealtimeCodec codec, LongSupplier clock, Limits limits, Consumer<GatewaySession> onEnd) {
+            RealtimeCodec codec, LongSupplier clock, Limits limits, Scheduler scheduler, Consumer<GatewaySession> onEnd) {
         this.id = id;
         this.owner = owner;
         this.provider = provider;
@@ -43,13 +43,57 @@ public final class GatewaySession implements UpstreamListener {
         this.core = new SessionCore(id, config, owner, provider, codec, clock, limits, mailbox, () -> {
             onEnd.accept(this);
             ended.complete(null);
-        });
+        }, Link::new, scheduler, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     }
 
     /** Opens the upstream; until it is open the session queues input and takes subscribers. */
     void start() {
-        provider.connect(id, this).subscribe().with(conn -> mailbox.execute(() -> core.connected(conn)),
-                e -> mailbox.execute(() -> core.fail("upstream connection failed: " + e.getMessage())));
+        mailbox.execute(core::connect);
+    }
+
+    /** What one upstream connection says; once it is replaced, the core ignores it. */
+    private final class Link implements UpstreamListener {
+        private final int generation;
+
+        Link(int generation) {
+            this.generation = generation;
+        }
+
+        @Override
+        public void onFrame(String text) {
+            // The hot path: when the session is idle the frame is handled right here, without a task object.
+            if (!mailbox.tryEnter()) {
+                mailbox.execute(() -> frame(text));
+                return;
+            }
+            try {
+                frame(text);
+            } catch (RuntimeException e) {
+                mailbox.failed(e);
+            } finally {
+                mailbox.exit();
+            }
+        }
+
+        private void frame(String text) {
+            if (core.current(generation)) {
+                core.frame(text);
+            }
+        }
+
+        @Override
+        public void onBinaryFrame(int length) {
+            mailbox.execute(() -> {
+                if (core.current(generation)) {
+                    core.binaryFrame();
+                }
+            });
+        }
+
+        @Override
+        public void onClosed(int code, String why) {
+            mailbox.execute(() -> core.upstreamClosed(generation, code, why));
+        }
     }
 
     // ---- input: each completes when handed upstream, or with the refusal -------------------------------
@@ -113,34 +157,6 @@ public final class GatewaySession implements UpstreamListener {
 
     public void producerDetached() {
         mailbox.execute(() -> core.producers(-1));
-    }
-
-    // ---- upstream ----------------------------------------------------------------------------------
-
-    @Override
-    public void onFrame(String text) {
-        // The hot path: when the session is idle the frame is handled right here, without a task object.
-        if (!mailbox.tryEnter()) {
-            mailbox.execute(() -> core.frame(text));
-            return;
-        }
-        try {
-            core.frame(text);
-        } catch (RuntimeException e) {
-            mailbox.failed(e);
-        } finally {
-            mailbox.exit();
-        }
-    }
-
-    @Override
-    public void onBinaryFrame(int length) {
-        mailbox.execute(core::binaryFrame);
-    }
-
-    @Override
-    public void onClosed(int code, String why) {
-        mailbox.execute(() -> core.upstreamClosed(code, why));
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------------

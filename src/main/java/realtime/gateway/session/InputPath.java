@@ -1,7 +1,9 @@
 package realtime.gateway.session;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -9,6 +11,10 @@ import java.util.concurrent.Executor;
 
 import realtime.gateway.audio.AudioFormat;
 import realtime.gateway.event.ClientEvent;
+import realtime.gateway.event.InputAudioEvent;
+import realtime.gateway.event.ServerEvent;
+import realtime.gateway.event.SystemEvent;
+import realtime.gateway.event.TranscriptionEvent;
 import realtime.gateway.upstream.UpstreamConnection;
 
 /**
@@ -28,6 +34,8 @@ final class InputPath {
         final CompletableFuture<Optional<Refusal>> done = new CompletableFuture<>();
         /** A commit sent only if at least 100 ms are uncommitted when its turn comes. */
         boolean ifAudio;
+        /** Sent again after a reconnect: already charged and counted, nobody waits for it. */
+        boolean resend;
         int offset;
 
         Pending(byte[] audio, AudioFormat format, ClientEvent event, String raw) {
@@ -50,6 +58,10 @@ final class InputPath {
     private final int chunkBytes;
     private final int maxQueued;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final RetainedAudio retained;
+    private final long maxBufferedMs;
+    /** Audio waiting in the queue, in ms. */
+    private double queuedMs;
     private UpstreamConnection upstream;
     private boolean awaitingDrain;
     private AudioFormat sessionFormat;
@@ -57,13 +69,14 @@ final class InputPath {
     private double uncommittedMs;
     private long bytesSent;
     private double msSent;
+    private double resentMs;
 
     /**
      * @param chunkBytes the largest append, in bytes of the session's format (other formats: same duration)
      * @param maxQueued inputs held while the upstream connects; more are refused as busy
      */
     InputPath(String sessionId, Lifecycle lifecycle, EventReactor reactor, UsageSink owner, Executor context,
-            int chunkBytes, int maxQueued, AudioFormat sessionFormat) {
+            int chunkBytes, int maxQueued, AudioFormat sessionFormat, long maxBufferedMs) {
         this.sessionId = sessionId;
         this.lifecycle = lifecycle;
         this.reactor = reactor;
@@ -72,6 +85,9 @@ final class InputPath {
         this.chunkBytes = chunkBytes;
         this.maxQueued = maxQueued;
         this.sessionFormat = sessionFormat;
+        this.maxBufferedMs = maxBufferedMs;
+        // What is kept for a reconnect is the pending audio itself, but never more than 5 minutes of it.
+        this.retained = new RetainedAudio(300_000);
     }
 
     CompletionStage<Optional<Refusal>> audio(byte[] audio, AudioFormat format) {
@@ -104,6 +120,12 @@ final class InputPath {
         if (!lifecycle.acceptsInput()) {
             return Optional.of(new Refusal.SessionClosed(sessionId, lifecycle.state()));
         }
+        if (upstream == null && lifecycle.state() == SessionState.RECONNECTING && queuedMs >= maxBufferedMs) {
+            return Optional.of(new Refusal.SessionBusy("session " + sessionId + " is reconnecting to its upstream and "
+                    + "already holds " + Math.round(queuedMs / 1000) + " s of audio, the most it holds "
+                    + "(gateway.upstream.reconnect.max-buffered); this input was not taken: send it again when the "
+                    + "session is active"));
+        }
         if (upstream == null && queue.size() >= maxQueued) {
             return Optional.of(new Refusal.SessionBusy("session " + sessionId + " is still connecting and has "
                     + maxQueued + " inputs queued; wait for it to become active"));
@@ -113,8 +135,48 @@ final class InputPath {
 
     private CompletionStage<Optional<Refusal>> enqueue(Pending p) {
         queue.add(p);
+        queuedMs += p.unsentMs();
         pump();
         return p.done;
+    }
+
+    /** The upstream dropped: input waits (bounded) until a new connection takes it. */
+    void disconnected() {
+        upstream = null;
+        awaitingDrain = false;
+    }
+
+    /**
+     * A new upstream connection: first the retained audio goes again, each pending turn followed by a commit
+     * when turns are committed by the caller ({@code manualCommits}), then what the caller queued meanwhile.
+     *
+     * @return the item ids of the turns sent again, in order: the upstream will answer them with new ids
+     */
+    List<String> reconnected(UpstreamConnection conn, boolean manualCommits) {
+        RetainedAudio.Replay replay = retained.take();
+        List<Pending> again = new ArrayList<>();
+        List<String> turns = new ArrayList<>();
+        for (RetainedAudio.Turn t : replay.turns()) {
+            t.chunks().forEach(c -> again.add(resend(new Pending(c.audio(), c.format(), null, null))));
+            if (manualCommits) {
+                again.add(resend(new Pending(null, null, new ClientEvent.InputAudioBufferCommit(null), null)));
+            }
+            if (t.itemId() != null) {
+                turns.add(t.itemId());
+            }
+        }
+        replay.open().forEach(c -> again.add(resend(new Pending(c.audio(), c.format(), null, null))));
+        for (int i = again.size() - 1; i >= 0; i--) {
+            queue.addFirst(again.get(i));
+        }
+        uncommittedMs = 0;
+        connected(conn);
+        return turns;
+    }
+
+    private static Pending resend(Pending p) {
+        p.resend = true;
+        return p;
     }
 
     /** The upstream is open: what was queued goes first. */
@@ -138,7 +200,10 @@ final class InputPath {
                 return;
             }
             Pending p = queue.peek();
-            if (sendSome(conn, p)) {
+            double before = p.unsentMs();
+            boolean all = sendSome(conn, p);
+            queuedMs -= before - p.unsentMs();
+            if (all) {
                 queue.poll();
                 p.done.complete(Optional.empty());
             }
@@ -153,9 +218,11 @@ final class InputPath {
             }
             if (p.event instanceof ClientEvent.InputAudioBufferCommit) {
                 reactor.commitSent();
+                retained.commitSent();
                 uncommittedMs = 0;
             } else if (p.event instanceof ClientEvent.InputAudioBufferClear) {
                 uncommittedMs = 0;
+                retained.cleared();
             } else if (p.event instanceof ClientEvent.SessionUpdate u && u.session() != null
                     && u.session().audio() != null && u.session().audio().input() != null
                     && u.session().audio().input().format() != null) {
@@ -174,26 +241,57 @@ final class InputPath {
         byte[] chunk = p.offset == 0 && len == p.audio.length ? p.audio
                 : Arrays.copyOfRange(p.audio, p.offset, p.offset + len);
         conn.appendAudio(chunk, p.format);
+        retained.sent(chunk, p.format);
         p.offset += len;
         double ms = p.format.millis(len);
-        bytesSent += len;
-        msSent += ms;
         uncommittedMs += ms;
-        reactor.audioSent(ms);
+        if (!p.resend) {
+            bytesSent += len;
+            msSent += ms;
+            reactor.audioSent(ms);
+        } else {
+            resentMs += ms;
+        }
         return p.offset == p.audio.length;
     }
 
-    /** The upstream's VAD committed the buffer. */
-    void committedUpstream() {
+    /** What the input path learns from an upstream event: turns committed, transcribed, refused. */
+    void learn(ServerEvent event) {
+        if (event instanceof InputAudioEvent.Committed c) {
+            committedUpstream(c.itemId());
+        } else if (event instanceof TranscriptionEvent.Completed c) {
+            retained.done(c.itemId());
+        } else if (event instanceof TranscriptionEvent.Failed f) {
+            retained.done(f.itemId());
+        } else if (event instanceof SystemEvent.Error e && e.error() != null && e.error().code() != null
+                && e.error().code().orElse("").contains("commit_empty")) {
+            retained.commitRefused();
+        }
+    }
+
+    /** The upstream committed the buffer (ours or its VAD's) as {@code itemId}. */
+    private void committedUpstream(String itemId) {
         uncommittedMs = 0;
+        retained.committed(itemId);
+    }
+
+    /** Audio sent again after reconnects, in ms. */
+    long resentMs() {
+        return (long) resentMs;
+    }
+
+    /** Audio kept for a reconnect now, in ms. */
+    long retainedMs() {
+        return (long) retained.keptMs();
     }
 
     /** Drops everything queued: refused as closed, unsent audio refunded to the owner. */
     void abandon() {
         upstream = null;
+        queuedMs = 0;
         for (Pending p; (p = queue.poll()) != null;) {
             double ms = p.unsentMs();
-            if (ms > 0) {
+            if (ms > 0 && !p.resend) {
                 owner.refundAudio(ms);
             }
             p.done.complete(Optional.of(new Refusal.SessionClosed(sessionId, lifecycle.state())));

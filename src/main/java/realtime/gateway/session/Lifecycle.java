@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A session's lifecycle state machine: {@code connecting → active → closing → closed}, or {@code failed}
- * from any state before an end. Every allowed transition is in {@link #NEXT}; anything else is refused.
+ * A session's lifecycle state machine: {@code connecting → active → closing → closed}, {@code active ⇄
+ * reconnecting} while the upstream connection is replaced, or {@code failed} from any state before an end. Every allowed transition is in {@link #NEXT}; anything else is refused.
  * Touched only on the session's own context; {@link #status()} is the immutable view other threads read.
  */
 final class Lifecycle {
@@ -14,7 +14,10 @@ final class Lifecycle {
     /** The allowed transitions. */
     static final Map<SessionState, Set<SessionState>> NEXT = Map.of(
             SessionState.CONNECTING, EnumSet.of(SessionState.ACTIVE, SessionState.CLOSED, SessionState.FAILED),
-            SessionState.ACTIVE, EnumSet.of(SessionState.CLOSING, SessionState.CLOSED, SessionState.FAILED),
+            SessionState.ACTIVE, EnumSet.of(SessionState.RECONNECTING, SessionState.CLOSING, SessionState.CLOSED,
+                    SessionState.FAILED),
+            SessionState.RECONNECTING, EnumSet.of(SessionState.ACTIVE, SessionState.CLOSING, SessionState.CLOSED,
+                    SessionState.FAILED),
             SessionState.CLOSING, EnumSet.of(SessionState.CLOSED, SessionState.FAILED),
             SessionState.CLOSED, EnumSet.noneOf(SessionState.class),
             SessionState.FAILED, EnumSet.noneOf(SessionState.class));
@@ -58,7 +61,7 @@ final class Lifecycle {
     /** Whether the session takes input (audio and client events). */
     boolean acceptsInput() {
         SessionState st = state();
-        return st == SessionState.CONNECTING || st == SessionState.ACTIVE;
+        return st == SessionState.CONNECTING || st == SessionState.ACTIVE || st == SessionState.RECONNECTING;
     }
 
     void drainUntil(long at) {

@@ -1,19 +1,18 @@
 package realtime.gateway.session;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
 import realtime.gateway.audio.AudioFormat;
 import realtime.gateway.event.ClientEvent;
-import realtime.gateway.event.InputAudioEvent;
 import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.upstream.UpstreamConnection;
+import realtime.gateway.upstream.UpstreamListener;
 import realtime.gateway.upstream.UpstreamProvider;
 
 /**
@@ -22,7 +21,7 @@ import realtime.gateway.upstream.UpstreamProvider;
  * {@link EventReactor} and the {@link SessionHub}. Every method runs on the session's {@link Mailbox}
  * ({@link GatewaySession} makes sure of it), so nothing here is shared or locked.
  */
-final class SessionCore {
+final class SessionCore implements UpstreamLink.Events {
 
     private static final Logger LOG = Logger.getLogger(GatewaySession.class);
 
@@ -40,19 +39,20 @@ final class SessionCore {
     private final EventReactor reactor;
     private final InputPath input;
     private final SessionHub hub;
-    private final Map<String, long[]> eventsByType = new HashMap<>();
+    private final FrameCounts frames = new FrameCounts();
     /** The input format, for threads that convert uploads before handing them in. */
     private volatile AudioFormat inputFormat;
-    private UpstreamConnection upstream;
-    private long eventsReceived;
-    private long eventIds;
+    private final Announcements announce;
     private int producers;
     private long lastActivity;
     /** Set when the process shuts down: sockets are closed with 1001 "going away". */
     private boolean goingAway;
+    private final UpstreamLink link;
 
     SessionCore(String id, TranscriptionConfig config, SessionOwner owner, UpstreamProvider provider,
-            RealtimeCodec codec, LongSupplier clock, GatewaySession.Limits limits, Mailbox mailbox, Runnable onEnd) {
+            RealtimeCodec codec, LongSupplier clock, GatewaySession.Limits limits, Mailbox mailbox, Runnable onEnd,
+            Function<Integer, UpstreamListener> links, Scheduler scheduler, DoubleSupplier random) {
+        this.link = new UpstreamLink(id, provider, links, mailbox, scheduler, random, clock, limits.reconnect());
         this.id = id;
         this.owner = owner;
         this.provider = provider;
@@ -68,9 +68,11 @@ final class SessionCore {
         this.lifecycle = new Lifecycle(createdAt);
         this.reactor = new EventReactor(id, config, limits.defaultModel(), owner.usage());
         this.input = new InputPath(id, lifecycle, reactor, owner.usage(), mailbox, limits.appendChunkBytes(),
-                limits.maxQueuedWhileConnecting(), config.format());
+                limits.maxQueuedWhileConnecting(), config.format(), limits.reconnect().maxBufferedMs());
         this.hub = new SessionHub(clock, limits.replay());
+        this.announce = new Announcements(id, codec, hub);
         this.inputFormat = config.format();
+        link.events(this);
     }
 
     long createdAt() {
@@ -89,16 +91,56 @@ final class SessionCore {
         return inputFormat;
     }
 
-    void connected(UpstreamConnection conn) {
-        if (lifecycle.state() != SessionState.CONNECTING) {
-            conn.close(1000, "session closed");
+    void connect() {
+        link.connect();
+    }
+
+    /** Whether events of upstream connection {@code gen} still count. */
+    boolean current(int gen) {
+        return link.current(gen);
+    }
+
+    @Override
+    public void unreachable(String reason) {
+        fail(reason);
+    }
+
+    @Override
+    public void retrying(int attempt, String cause, long delayMs) {
+        announce.reconnecting(attempt, cause, delayMs);
+    }
+
+    @Override
+    public void opened(UpstreamConnection conn, boolean replacement, long downtimeMs, int attempts) {
+        SessionState st = lifecycle.state();
+        if (st != SessionState.CONNECTING && st != SessionState.RECONNECTING) {
+            link.close(1000, "session closed");
             return;
         }
-        upstream = conn;
+        // The effective configuration: what callers set with session.update since the start, not the create body.
         conn.send(new ClientEvent.SessionUpdate(null, reactor.config().toWire()));
-        transition(SessionState.ACTIVE, "upstream connected", null);
-        input.connected(conn);
-        LOG.infof("session %s: active (upstream %s)", id, provider.name());
+        if (!replacement) {
+            transition(SessionState.ACTIVE, "upstream connected", null);
+            input.connected(conn);
+            LOG.infof("session %s: active (upstream %s)", id, provider.name());
+            return;
+        }
+        long offset = input.msSent() - input.retainedMs();
+        transition(SessionState.ACTIVE, "upstream reconnected", null);
+        announce.reconnected(attempts, downtimeMs);
+        reactor.reconnected(input.reconnected(conn, reactor.config().turnDetection().isEmpty()), offset);
+        LOG.infof("session %s: upstream reconnected after %d ms (attempt %d)", id, downtimeMs, attempts);
+    }
+
+    /**
+     * The upstream connection is gone while the session is not (a drop, a close it did not ask for, a
+     * transient upstream error): a new one is opened after a jittered backoff, with the input held meanwhile.
+     */
+    private void drop(String cause, Integer code) {
+        input.disconnected();
+        transition(SessionState.RECONNECTING, cause, code);
+        LOG.warnf("session %s: upstream lost (%s); reconnecting", id, cause);
+        link.reconnect(cause);
     }
 
     // ---- input -------------------------------------------------------------------------------------
@@ -125,23 +167,8 @@ final class SessionCore {
 
     /** Subscribes {@code s}, first replaying what followed {@code after} when it is not null (a resume). */
     void subscribe(Subscriber s, Long after) {
-        boolean live = !lifecycle.state().terminal();
-        if (after != null && !hub.resume(s, after, live, (from, to, recovered) -> codec.write(
-                new GatewayReplay(GatewayReplay.TYPE, "event_gw_" + id.substring(Math.min(5, id.length())) + "_"
-                        + ++eventIds, id, from, to, recovered)))) {
-            return;
-        }
-        if (live) {
-            if (after == null) {
-                hub.subscribe(s);
-            }
-            return;
-        }
-        if (after == null) {
-            s.offer(new Frame(hub.lastSeq(), clock.getAsLong(), GatewayEvent.CLOSED, gatewayEvent(GatewayEvent.CLOSED),
-                    true));
-        }
-        s.close(1000, "session " + lifecycle.state().wire());
+        hub.join(s, after, lifecycle.state().terminal() ? lifecycle.state().wire() : null, announce::replay,
+                () -> announce.session(GatewayEvent.CLOSED, lifecycle.status()));
     }
 
     void unsubscribe(Subscriber s) {
@@ -153,35 +180,43 @@ final class SessionCore {
     void frame(String text) {
         // Peek at the type and bind only what the session acts on: most frames (deltas) go on as they are.
         String type = codec.peekType(text);
-        eventsReceived++;
-        eventsByType.computeIfAbsent(type == null ? "(malformed)" : type, k -> new long[1])[0]++;
+        frames.text(type);
         String fatal = null;
+        String[] replaced = null;
         if (type != null && EventReactor.ACTED_ON.contains(type)) {
             var event = codec.decodeServer(text);
-            if (event instanceof InputAudioEvent.Committed) {
-                input.committedUpstream();
-            }
+            input.learn(event);
             fatal = reactor.act(event);
+            replaced = reactor.takeReplacement();
             inputFormat = reactor.config().format();
         }
+        if (replaced != null) {
+            announce.replaced(replaced[0], replaced[1]);
+        }
         hub.publish(type, text, false);
-        if (fatal != null) {
-            fail(fatal);
+        if (fatal != null && fatal.startsWith(EventReactor.RECONNECT) && lifecycle.state() == SessionState.ACTIVE
+                && link.canReconnect()) {
+            drop(fatal.substring(EventReactor.RECONNECT.length()), null);
+        } else if (fatal != null) {
+            fail(fatal.startsWith(EventReactor.RECONNECT) ? fatal.substring(EventReactor.RECONNECT.length()) : fatal);
         } else if (lifecycle.draining()) {
             drainStep(clock.getAsLong());
         }
     }
 
     void binaryFrame() {
-        eventsByType.computeIfAbsent("(binary)", k -> new long[1])[0]++;
+        frames.binary();
     }
 
     /**
-     * The upstream socket ended. This is where reconnection (and rotation before the upstream's cap) will
-     * go: today every upstream close ends the session.
+     * The upstream socket ended. Asked for (closing): the session ends. Not asked for while active, whatever
+     * the code (1000 included: the turn in flight would be lost): a reconnect.
      */
-    void upstreamClosed(int code, String why) {
-        upstream = null;
+    void upstreamClosed(int gen, int code, String why) {
+        if (!link.current(gen)) {
+            return;
+        }
+        link.lost();
         SessionState st = lifecycle.state();
         if (st.terminal()) {
             return;
@@ -189,6 +224,8 @@ final class SessionCore {
         String detail = "upstream closed with code " + code + (why == null || why.isEmpty() ? "" : ": " + why);
         if (st == SessionState.CLOSING) {
             transition(SessionState.CLOSED, lifecycle.status().reason(), code);
+        } else if (st == SessionState.ACTIVE && link.canReconnect()) {
+            drop(detail, code);
         } else {
             transition(code == 1000 || code == 1001 ? SessionState.CLOSED : SessionState.FAILED, detail, code);
         }
@@ -198,10 +235,10 @@ final class SessionCore {
 
     void close(String why) {
         switch (lifecycle.state()) {
-            case CONNECTING -> transition(SessionState.CLOSED, why, null);
+            case CONNECTING, RECONNECTING -> transition(SessionState.CLOSED, why, null);
             case ACTIVE -> {
                 transition(SessionState.CLOSING, why, null);
-                upstream.close(1000, "session closed");
+                link.conn().close(1000, "session closed");
             }
             default -> {
                 // closing or ended: nothing more to do
@@ -238,10 +275,10 @@ final class SessionCore {
             return;
         }
         lifecycle.drained();
-        if (upstream == null) {
+        if (link.conn() == null) {
             transition(SessionState.CLOSED, lifecycle.status().reason(), null);
         } else {
-            upstream.close(1000, "session closed");
+            link.conn().close(1000, "session closed");
         }
     }
 
@@ -276,26 +313,16 @@ final class SessionCore {
         if (!lifecycle.moveTo(next, why, closeCode, clock.getAsLong())) {
             return;
         }
-        hub.publish(GatewayEvent.STATE, gatewayEvent(GatewayEvent.STATE), true);
+        announce.publishSession(GatewayEvent.STATE, lifecycle.status());
         if (!next.terminal()) {
             return;
         }
         input.abandon();
-        if (upstream != null) {
-            upstream.close(1000, next == SessionState.FAILED ? "session failed" : "session closed");
-            upstream = null;
-        }
-        hub.publish(GatewayEvent.CLOSED, gatewayEvent(GatewayEvent.CLOSED), true);
+        link.close(1000, next == SessionState.FAILED ? "session failed" : "session closed");
+        announce.publishSession(GatewayEvent.CLOSED, lifecycle.status());
         hub.closeAll(goingAway ? 1001 : 1000, goingAway ? "going away" : "session " + next.wire());
         LOG.infof("session %s: %s (%s)", id, next.wire(), why);
         onEnd.run();
-    }
-
-    private String gatewayEvent(String type) {
-        SessionStatus s = lifecycle.status();
-        return codec.write(new GatewayEvent(type, "event_gw_" + id.substring(Math.min(5, id.length())) + "_"
-                + ++eventIds, id, s.state().wire(), s.reason(), s.closeCode(),
-                s.closedAt() != null ? s.closedAt() : s.since()));
     }
 
     // ---- views -------------------------------------------------------------------------------------
@@ -305,13 +332,12 @@ final class SessionCore {
     }
 
     SessionSnapshot snapshot() {
-        Map<String, Long> byType = new TreeMap<>();
-        eventsByType.forEach((k, v) -> byType.put(k, v[0]));
         SessionStatus s = lifecycle.status();
         return new SessionSnapshot(id, "gateway.session", s.state().wire(), s.reason(), s.closeCode(), provider.name(),
                 createdAt, s.closedAt(), reactor.config().toWire(),
-                new SessionSnapshot.Counters(input.bytesSent(), input.msSent(), eventsReceived, byType,
+                new SessionSnapshot.Counters(input.bytesSent(), input.msSent(), frames.total(), frames.byType(),
                         hub.subscribersNow(), hub.subscribersTotal(), producers),
-                owner.name(), reactor.usage());
+                owner.name(), reactor.usage(), new SessionSnapshot.Upstream(link.reconnects(), link.downtimeMs(),
+                        input.resentMs(), input.retainedMs()));
     }
 }

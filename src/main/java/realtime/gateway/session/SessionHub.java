@@ -116,6 +116,29 @@ public final class SessionHub {
                 + "' is not a sequence number; resume with the last seq you received (0 for everything the log holds).");
     }
 
+    /**
+     * Adds a subscriber: with {@code after}, first what it missed (see {@link #resume}); to an ended session
+     * ({@code endedAs} its final state), only its history, or its closed event when it asked for none; then
+     * the subscriber is closed.
+     */
+    public void join(Subscriber s, Long after, String endedAs, ReplayEvent replayEvent,
+            java.util.function.Supplier<String> closedEvent) {
+        boolean live = endedAs == null;
+        if (after != null && !resume(s, after, live, replayEvent)) {
+            return;
+        }
+        if (live) {
+            if (after == null) {
+                subscribe(s);
+            }
+            return;
+        }
+        if (after == null) {
+            s.offer(new Frame(seq, clock.getAsLong(), GatewayEvent.CLOSED, closedEvent.get(), true));
+        }
+        s.close(1000, "session " + endedAs);
+    }
+
     /** Makes the {@code gateway.replay} event for one resume. */
     @FunctionalInterface
     public interface ReplayEvent {

@@ -60,6 +60,7 @@ public class SessionRegistry {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, AtomicInteger> openByOwner = new ConcurrentHashMap<>();
     private long sweeper = -1;
+    private final Scheduler scheduler;
     private volatile boolean shuttingDown;
 
     @Inject
@@ -73,6 +74,7 @@ public class SessionRegistry {
         this.provider = provider;
         this.vertx = vertx;
         this.clock = clock;
+        this.scheduler = (ms, task) -> vertx.setTimer(Math.max(1, ms), t -> task.run());
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -158,7 +160,7 @@ public class SessionRegistry {
                     + "(DELETE /v1/sessions/{id}) and retry.", Math.min(retryAfter(owner.name()), 60)));
         }
         String id = Ids.random("sess_", 24);
-        GatewaySession session = new GatewaySession(id, effective, owner, provider, codec, clock, limits(), s -> {
+        GatewaySession session = new GatewaySession(id, effective, owner, provider, codec, clock, limits(), scheduler, s -> {
             open.decrementAndGet();
             mine.decrementAndGet();
         });
@@ -176,7 +178,11 @@ public class SessionRegistry {
                 config.sessions().maxQueuedWhileConnecting(), config.upstream().connectTimeout().toMillis(),
                 CLOSE_GRACE_MS, config.sessions().idleTimeout().toMillis(),
                 config.upstream().defaultTranscriptionModel(), new SessionHub.ReplayLimits(
-                        config.fanout().replay().maxFrames(), config.fanout().replay().maxAge().toMillis()));
+                        config.fanout().replay().maxFrames(), config.fanout().replay().maxAge().toMillis()),
+                new Reconnects(config.upstream().reconnect().initialDelay().toMillis(),
+                        config.upstream().reconnect().maxDelay().toMillis(),
+                        config.upstream().reconnect().giveUp().toMillis(),
+                        config.upstream().reconnect().maxBuffered().toMillis()));
     }
 
     /** Takes one place below {@code max}; false when there is none. */

@@ -21,7 +21,14 @@ public record SessionSnapshot(
         Session config,
         Counters counters,
         String owner,
-        SessionUsage usage) {
+        SessionUsage usage,
+        Upstream upstream) {
+
+    /** The upstream connection's history: reconnects, time without one, audio sent again, audio kept for it. */
+    @Wire
+    @RegisterForReflection
+    public record Upstream(long reconnects, long downtimeMs, long audioMsResent, long audioMsRetained) {
+    }
 
     /** Traffic counters. */
     @Wire

@@ -2,9 +2,12 @@ package realtime.gateway.session;
 
 import java.util.Locale;
 
-/** {@code connecting → active → closing → closed}, or {@code failed} from any state before closed. */
+/**
+ * {@code connecting → active → closing → closed}; {@code active → reconnecting → active} when the upstream
+ * connection drops and is replaced; {@code failed} from any state before closed.
+ */
 public enum SessionState {
-    CONNECTING, ACTIVE, CLOSING, CLOSED, FAILED;
+    CONNECTING, ACTIVE, RECONNECTING, CLOSING, CLOSED, FAILED;
 
     /** True for the two end states. */
     public boolean terminal() {

@@ -36,6 +36,8 @@ public final class Transcript {
 
     private static final class Turn {
         final String itemId;
+        /** The id shown: a turn sent again after a reconnect shows the id the new upstream gave it. */
+        String shownId;
         String previousItemId;
         boolean committed;
         long arrival;
@@ -47,14 +49,38 @@ public final class Transcript {
 
         Turn(String itemId) {
             this.itemId = itemId;
+            this.shownId = itemId;
         }
     }
 
     private final Map<String, Turn> turns = new LinkedHashMap<>();
+    /** New item id → the turn it replaces (the same audio, sent again after a reconnect). */
+    private final Map<String, Turn> replacements = new HashMap<>();
     private long arrivals;
 
     private Turn turn(String itemId) {
-        return turns.computeIfAbsent(itemId, Turn::new);
+        Turn replaced = replacements.get(itemId);
+        return replaced != null ? replaced : turns.computeIfAbsent(itemId, Turn::new);
+    }
+
+    private Turn find(String itemId) {
+        Turn replaced = replacements.get(itemId);
+        return replaced != null ? replaced : turns.get(itemId);
+    }
+
+    /**
+     * {@code newId} is the same turn as {@code oldId}, sent again on a new upstream connection: the turn
+     * keeps its place in speech order and takes the new id and, when it comes, the new transcription.
+     */
+    public void replaced(String oldId, String newId) {
+        Turn t = turns.get(oldId);
+        if (t == null) {
+            committed(newId, null);
+            return;
+        }
+        t.shownId = newId;
+        t.failed = false;
+        replacements.put(newId, t);
     }
 
     public void speechStarted(String itemId, Long ms) {
@@ -68,7 +94,9 @@ public final class Transcript {
     public void committed(String itemId, String previousItemId) {
         Turn t = turn(itemId);
         t.committed = true;
-        t.previousItemId = previousItemId;
+        if (!replacements.containsKey(itemId)) {
+            t.previousItemId = previousItemId;
+        }
     }
 
     public void completed(String itemId, String text, Details.TranscriptionUsage usage) {
@@ -102,7 +130,7 @@ public final class Transcript {
             if (!t.committed) {
                 continue;
             }
-            Turn prev = t.previousItemId == null ? null : turns.get(t.previousItemId);
+            Turn prev = t.previousItemId == null ? null : find(t.previousItemId);
             if (prev == null || !prev.committed) {
                 roots.add(t);
             } else {
@@ -134,7 +162,7 @@ public final class Transcript {
     }
 
     private static Entry entry(Turn t) {
-        return new Entry(t.itemId, t.text, t.startMs, t.endMs, t.usage);
+        return new Entry(t.shownId, t.text, t.startMs, t.endMs, t.usage);
     }
 
     /** The entries and their text, with the session's state. */

@@ -67,6 +67,13 @@ public class OpenAiUpstream implements UpstreamProvider {
         return NAME;
     }
 
+    /** A 4xx at the handshake (bad key, unknown model, forbidden): the same request will not succeed. */
+    @Override
+    public boolean fatal(Throwable connectFailure) {
+        return connectFailure instanceof io.vertx.core.http.UpgradeRejectedException r && r.getStatus() >= 400
+                && r.getStatus() < 500 && r.getStatus() != 408 && r.getStatus() != 429;
+    }
+
     /** The URL a transcription session connects to. */
     public static URI transcriptionUrl(URI base) {
         String s = base.toString();

@@ -32,6 +32,14 @@ public interface UpstreamProvider {
         return rate == realtime.gateway.audio.Pcm.UPSTREAM_RATE;
     }
 
+    /**
+     * Whether a failed connect means trying again is pointless (the upstream refused the credentials, the
+     * model or the request itself), as opposed to a network fault or an overloaded upstream.
+     */
+    default boolean fatal(Throwable connectFailure) {
+        return false;
+    }
+
     /** A short name for logs and the session view. */
     String name();
 }

@@ -21,21 +21,37 @@ import realtime.gateway.upstream.UpstreamProvider;
 final class FakeProvider implements UpstreamProvider {
 
     private final RealtimeCodec codec = new RealtimeCodec();
-    final CompletableFuture<UpstreamConnection> connecting = new CompletableFuture<>();
+    final List<CompletableFuture<UpstreamConnection>> attempts = new ArrayList<>();
+    final List<UpstreamListener> listeners = new ArrayList<>();
+    /** The listener of the latest connection attempt. */
     UpstreamListener listener;
     Connection connection;
 
     @Override
     public Uni<UpstreamConnection> connect(String sessionId, UpstreamListener l) {
+        CompletableFuture<UpstreamConnection> attempt = new CompletableFuture<>();
+        attempts.add(attempt);
+        listeners.add(l);
         listener = l;
-        return Uni.createFrom().completionStage(connecting);
+        return Uni.createFrom().completionStage(attempt);
     }
 
     /** Opens the connection the session is waiting for. */
     Connection open() {
         connection = new Connection();
-        connecting.complete(connection);
+        attempts.get(attempts.size() - 1).complete(connection);
         return connection;
+    }
+
+    /** Fails the connection attempt the session is waiting for. */
+    void refuse(Throwable why) {
+        attempts.get(attempts.size() - 1).completeExceptionally(why);
+    }
+
+    /** Refusals of this type are fatal (like a 401 at the handshake); others are worth retrying. */
+    @Override
+    public boolean fatal(Throwable connectFailure) {
+        return connectFailure instanceof SecurityException;
     }
 
     @Override
@@ -51,6 +67,8 @@ final class FakeProvider implements UpstreamProvider {
     /** What the session wrote, as short descriptions, and the write queue it sees. */
     final class Connection implements UpstreamConnection {
         final List<String> sent = new ArrayList<>();
+        /** The wire JSON of every configuration update sent. */
+        final List<String> updates = new ArrayList<>();
         long audioBytes;
         /** Bytes written since the last drain; with {@link #stall}, any is "full". */
         long unflushed;
@@ -71,6 +89,9 @@ final class FakeProvider implements UpstreamProvider {
         @Override
         public CompletionStage<Void> send(ClientEvent event) {
             sent.add(event.type());
+            if (event instanceof ClientEvent.SessionUpdate) {
+                updates.add(codec.encode(event));
+            }
             return CompletableFuture.completedFuture(null);
         }
 

@@ -33,11 +33,33 @@ public class GatewaySessionTest {
     final List<GatewaySession> ended = new ArrayList<>();
     final Recorder events = new Recorder();
 
+    /** Timers on the manual clock: {@link #advance} runs what falls due. */
+    final List<long[]> dueAt = new ArrayList<>();
+    final List<Runnable> timers = new ArrayList<>();
+    final Scheduler scheduler = (ms, task) -> {
+        dueAt.add(new long[] { now.get() + ms });
+        timers.add(task);
+    };
+
+    void advance(long ms) {
+        now.addAndGet(ms);
+        for (int i = 0; i < timers.size(); i++) {
+            if (dueAt.get(i)[0] <= now.get()) {
+                Runnable r = timers.remove(i);
+                dueAt.remove(i--);
+                r.run();
+            }
+        }
+    }
+
+    /** Reconnects: 100 ms, doubling to 1 s, giving up after 5 s; 2 s of audio held meanwhile. */
+    static final Reconnects RECONNECTS = new Reconnects(100, 1000, 5000, 2000);
+
     GatewaySession session(Duration maxDuration, UsageSink usage) {
         GatewaySession s = new GatewaySession("sess_test", TranscriptionConfig.defaults("gpt-4o-mini-transcribe"),
                 new SessionOwner("key", 10, maxDuration, usage), provider, CODEC, now::get,
                 new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "gpt-4o-mini-transcribe",
-                        new SessionHub.ReplayLimits(100, 60_000)), ended::add);
+                        new SessionHub.ReplayLimits(100, 60_000), RECONNECTS), scheduler, ended::add);
         s.subscribe(events);
         s.start();
         return s;
@@ -127,20 +149,118 @@ public class GatewaySessionTest {
     @Test
     public void aFailedConnectFailsTheSession() {
         GatewaySession s = session();
-        provider.connecting.completeExceptionally(new java.io.IOException("connection refused"));
+        provider.refuse(new java.io.IOException("connection refused"));
         assertEquals(SessionState.FAILED, s.state());
         assertTrue(s.status().reason().contains("connection refused"), s.status().reason());
         assertEquals(1000, events.closeCode);
     }
 
+    static final String MANUAL_TURNS = "{\"type\":\"session.updated\",\"event_id\":\"u1\",\"session\":{\"type\":"
+            + "\"transcription\",\"audio\":{\"input\":{\"turn_detection\":null}}}}";
+
     @Test
-    public void anUnaskedUpstreamCloseEndsTheSessionByItsCode() {
-        GatewaySession a = session();
+    public void anUnaskedUpstreamCloseReconnectsWithTheEffectiveConfiguration() {
+        GatewaySession s = session();
+        FakeProvider.Connection first = provider.open();
+        provider.listener.onFrame(MANUAL_TURNS);
+        var old = provider.listener;
+        old.onClosed(1011, "internal error");
+        assertEquals(SessionState.RECONNECTING, s.state());
+        assertEquals(1011, s.status().closeCode());
+        assertEquals("upstream closed with code 1011: internal error", s.status().reason());
+        assertEquals(1, provider.attempts.size(), "no attempt before the backoff");
+        advance(150); // first delay: 100 ms ± 50%
+        assertEquals(2, provider.attempts.size());
+        FakeProvider.Connection second = provider.open();
+        assertEquals(SessionState.ACTIVE, s.state());
+        assertEquals(List.of("session.update"), second.sent);
+        assertTrue(second.updates.get(0).contains("\"turn_detection\":null"),
+                "what callers set since the start, not the create body: " + second.updates.get(0));
+        List<String> types = events.types();
+        assertEquals(List.of("state:reconnecting", GatewayUpstreamEvent.RECONNECTING, "state:active",
+                GatewayUpstreamEvent.RECONNECTED), types.subList(types.indexOf("state:reconnecting"), types.size()));
+        SessionSnapshot view = s.snapshot().toCompletableFuture().join();
+        assertEquals(1, view.upstream().reconnects());
+        assertEquals("active", view.state());
+        old.onClosed(1000, ""); // the old connection's late close is not this connection's
+        old.onFrame(committed("item_stale", null));
+        assertEquals(SessionState.ACTIVE, s.state());
+        assertTrue(first != second);
+    }
+
+    @Test
+    public void aTurnInFlightAtTheDropIsSentAgainAndTranscribedOnce() {
+        GatewaySession s = session();
         provider.open();
-        provider.listener.onClosed(1011, "internal error");
-        assertEquals(SessionState.FAILED, a.state());
-        assertEquals(1011, a.status().closeCode());
-        assertEquals("upstream closed with code 1011: internal error", a.status().reason());
+        provider.listener.onFrame(MANUAL_TURNS);
+        result(s.appendAudio(new byte[48_000], AudioFormat.PCM16_24K));
+        result(s.commit());
+        provider.listener.onFrame(committed("item_1", null));
+        result(s.appendAudio(new byte[24_000], AudioFormat.PCM16_24K)); // after the commit: the open buffer
+        provider.listener.onClosed(1006, "");
+        advance(150);
+        FakeProvider.Connection again = provider.open();
+        assertEquals(List.of("session.update", "audio 48000", "input_audio_buffer.commit", "audio 24000"), again.sent,
+                "the pending turn, its commit, then the open audio: each byte once");
+        provider.listener.onFrame(committed("item_9", null));
+        provider.listener.onFrame(completed("item_9", "hello again"));
+        assertTrue(events.texts.stream().anyMatch(t -> t.contains(GatewayUpstreamEvent.ITEM_REPLACED)
+                && t.contains("\"old_item_id\":\"item_1\"") && t.contains("\"new_item_id\":\"item_9\"")));
+        Transcript.View t = s.transcript().toCompletableFuture().join();
+        assertEquals("hello again", t.text());
+        assertEquals(1, t.entries().size(), "the turn once, under its new id");
+        assertEquals("item_9", t.entries().get(0).itemId());
+        SessionSnapshot view = s.snapshot().toCompletableFuture().join();
+        assertEquals(1500, view.counters().audioMsSent(), "the caller's audio, counted once");
+        assertEquals(1500, view.upstream().audioMsResent());
+        assertEquals(500, view.upstream().audioMsRetained(), "the completed turn's audio is let go");
+    }
+
+    @Test
+    public void aServerErrorReconnectsAndGivingUpFailsWithTheReason() {
+        GatewaySession s = session();
+        provider.open();
+        provider.listener.onFrame("{\"type\":\"error\",\"event_id\":\"e1\",\"error\":{\"type\":\"server_error\","
+                + "\"code\":\"server_error\",\"message\":\"The server had an error.\"}}");
+        assertEquals(SessionState.RECONNECTING, s.state());
+        assertTrue(s.status().reason().startsWith("upstream error server_error"), s.status().reason());
+        for (int i = 0; i < 20 && s.state() == SessionState.RECONNECTING; i++) {
+            advance(1500);
+            if (provider.attempts.size() > i + 1) {
+                provider.refuse(new java.io.IOException("Connection refused"));
+            }
+        }
+        assertEquals(SessionState.FAILED, s.state());
+        assertTrue(s.status().reason().startsWith("upstream unreachable for "), s.status().reason());
+        assertTrue(s.status().reason().contains("Connection refused"), s.status().reason());
+        long notices = events.types().stream().filter(GatewayUpstreamEvent.RECONNECTING::equals).count();
+        assertEquals(provider.attempts.size() - 1, notices, "subscribers told of every attempt (the first connect is none)");
+    }
+
+    @Test
+    public void aRefusalThatWillNotChangeFailsAtOnce() {
+        GatewaySession s = session();
+        provider.open();
+        provider.listener.onClosed(1006, "");
+        advance(150);
+        provider.refuse(new SecurityException("401 Unauthorized"));
+        assertEquals(SessionState.FAILED, s.state());
+        assertEquals("upstream refused to reconnect: upstream connection failed: 401 Unauthorized", s.status().reason());
+    }
+
+    @Test
+    public void audioWhileReconnectingIsHeldUpToItsLimitThenRefused() {
+        GatewaySession s = session();
+        provider.open();
+        provider.listener.onClosed(1006, "");
+        var held = s.appendAudio(new byte[96_000], AudioFormat.PCM16_24K).toCompletableFuture();
+        assertFalse(held.isDone(), "held while reconnecting");
+        Refusal no = result(s.appendAudio(new byte[4_800], AudioFormat.PCM16_24K)).orElseThrow();
+        assertTrue(no.message().contains("gateway.upstream.reconnect.max-buffered"), no.message());
+        advance(150);
+        FakeProvider.Connection again = provider.open();
+        assertEquals(Optional.empty(), held.join());
+        assertEquals(List.of("session.update", "audio 96000"), again.sent);
     }
 
     @Test
@@ -331,7 +451,8 @@ public class GatewaySessionTest {
         FakeProvider other = new FakeProvider();
         GatewaySession stuck = new GatewaySession("sess_stuck", TranscriptionConfig.defaults("m"),
                 new SessionOwner("key", 10, Duration.ofHours(1), UsageSink.NONE), other, CODEC, now::get,
-                new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "m", SessionHub.ReplayLimits.NONE), ended::add);
+                new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "m", SessionHub.ReplayLimits.NONE,
+                        Reconnects.NEVER), scheduler, ended::add);
         stuck.start();
         now.addAndGet(15_000);
         stuck.tick(now.get());
