@@ -68,7 +68,7 @@ public final class GatewaySession {
             }
             try {
                 frame(text);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError | StackOverflowError e) {
                 mailbox.failed(e);
             } finally {
                 mailbox.exit();

@@ -62,13 +62,13 @@ final class Mailbox implements Executor {
     private void run(Runnable task) {
         try {
             task.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
             failed(e);
         }
     }
 
     /** A bug in one step must not stop the session's later steps (its close, above all). */
-    void failed(RuntimeException e) {
+    void failed(Throwable e) {
         LOG.errorf(e, "session %s: a step failed", owner);
     }
 }
