@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +51,7 @@ public final class FanoutLoad {
 
     public static void main(String[] args) {
         try {
-            run(parse(args));
+            run(BenchProcess.args(args));
             System.exit(0);
         } catch (Exception e) {
             e.printStackTrace();
@@ -295,12 +294,7 @@ public final class FanoutLoad {
     }
 
     private long cpuTicks() throws java.io.IOException {
-        if (pid == 0) {
-            return 0;
-        }
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return BenchProcess.cpuTicks(pid);
     }
 
     private long status(String key) throws java.io.IOException {
@@ -329,17 +323,5 @@ public final class FanoutLoad {
             return 0;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e6;
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> m = new HashMap<>();
-        for (String s : args) {
-            if (s.startsWith("--") && s.contains("=")) {
-                m.put(s.substring(2, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
-            } else if (s.startsWith("--")) {
-                m.put(s.substring(2), "true");
-            }
-        }
-        return m;
     }
 }

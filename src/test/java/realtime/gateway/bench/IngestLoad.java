@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,7 +37,7 @@ public final class IngestLoad {
 
     public static void main(String[] args) {
         try {
-            run(parse(args));
+            run(BenchProcess.args(args));
             System.exit(0);
         } catch (Exception e) {
             e.printStackTrace();
@@ -162,12 +161,7 @@ public final class IngestLoad {
     }
 
     private long cpuTicks() throws java.io.IOException {
-        if (pid == 0) {
-            return 0;
-        }
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return BenchProcess.cpuTicks(pid);
     }
 
     private void tearDown() throws Exception {
@@ -177,15 +171,5 @@ public final class IngestLoad {
                     HttpResponse.BodyHandlers.discarding());
         }
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> m = new HashMap<>();
-        for (String s : args) {
-            if (s.startsWith("--") && s.contains("=")) {
-                m.put(s.substring(2, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
-            }
-        }
-        return m;
     }
 }
