@@ -29,7 +29,8 @@ final class EventReactor {
     static final Set<String> RECONNECT_ERROR_CODES = Set.of("server_error", "session_expired");
 
     /** The upstream types acted on; every other frame is forwarded without being bound. */
-    static final Set<String> ACTED_ON = Set.of(InputAudioEvent.Committed.TYPE, InputAudioEvent.SpeechStarted.TYPE,
+    static final Set<String> ACTED_ON = Set.of(SessionEvent.Created.TYPE, SessionEvent.TranscriptionCreated.TYPE,
+            InputAudioEvent.Committed.TYPE, InputAudioEvent.SpeechStarted.TYPE,
             InputAudioEvent.SpeechStopped.TYPE, TranscriptionEvent.Completed.TYPE, SessionEvent.Updated.TYPE,
             SessionEvent.TranscriptionUpdated.TYPE, SystemEvent.Error.TYPE, TranscriptionEvent.Failed.TYPE);
 
@@ -45,6 +46,8 @@ final class EventReactor {
     /** The audio before the current upstream connection's timeline began, in ms. */
     private long timeOffsetMs;
     private String[] replacement;
+    /** The upstream's own id for the current connection's session (support tickets quote it). */
+    private String upstreamSessionId;
 
     EventReactor(String sessionId, TranscriptionConfig config, String defaultModel, UsageSink owner) {
         this.sessionId = sessionId;
@@ -74,6 +77,10 @@ final class EventReactor {
             owner.upstreamUsage(u);
         } else if (event instanceof TranscriptionEvent.Failed f) {
             transcript.failed(f.itemId());
+        } else if (event instanceof SessionEvent.Created c && c.session() != null) {
+            upstreamSessionId = c.session().id();
+        } else if (event instanceof SessionEvent.TranscriptionCreated c && c.session() != null) {
+            upstreamSessionId = c.session().id();
         } else if (event instanceof SessionEvent.Updated u && u.session() != null) {
             config = config.updatedWith(u.session(), defaultModel);
         } else if (event instanceof SessionEvent.TranscriptionUpdated u && u.session() != null) {
@@ -145,5 +152,10 @@ final class EventReactor {
 
     TranscriptionConfig config() {
         return config;
+    }
+
+    /** The upstream's id of the session on the current connection, once it said. */
+    String upstreamSessionId() {
+        return upstreamSessionId;
     }
 }

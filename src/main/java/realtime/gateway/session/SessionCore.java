@@ -337,7 +337,7 @@ final class SessionCore implements UpstreamLink.Events {
                 createdAt, s.closedAt(), reactor.config().toWire(),
                 new SessionSnapshot.Counters(input.bytesSent(), input.msSent(), frames.total(), frames.byType(),
                         hub.subscribersNow(), hub.subscribersTotal(), producers),
-                owner.name(), reactor.usage(), new SessionSnapshot.Upstream(link.reconnects(), link.downtimeMs(),
+                owner.name(), reactor.usage(), new SessionSnapshot.Upstream(reactor.upstreamSessionId(), link.reconnects(), link.downtimeMs(),
                         input.resentMs(), input.retainedMs()));
     }
 }

@@ -24,10 +24,15 @@ public record SessionSnapshot(
         SessionUsage usage,
         Upstream upstream) {
 
-    /** The upstream connection's history: reconnects, time without one, audio sent again, audio kept for it. */
+    /**
+     * The upstream connection: the upstream's own id for the session on it (from its {@code session.created};
+     * quote it to the provider's support), reconnects, time without a connection, audio sent again, audio
+     * kept for a reconnect.
+     */
     @Wire
     @RegisterForReflection
-    public record Upstream(long reconnects, long downtimeMs, long audioMsResent, long audioMsRetained) {
+    public record Upstream(String sessionId, long reconnects, long downtimeMs, long audioMsResent,
+            long audioMsRetained) {
     }
 
     /** Traffic counters. */
