@@ -12,6 +12,7 @@ import io.smallrye.common.annotation.Identifier;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -93,12 +94,16 @@ public class OpenAiUpstream implements UpstreamProvider {
         if (config.dialect() == GatewayConfig.Dialect.BETA) {
             options.addHeader("OpenAI-Beta", "realtime=v1");
         }
-        return Uni.createFrom().completionStage(() -> client.connect(options).toCompletionStage())
-                .map(ws -> attach(sessionId, ws, listener));
+        return Uni.createFrom().completionStage(() -> {
+            // The handlers are in place before the handshake: the upstream's first frame (session.created) can
+            // arrive with the handshake's reply, before any callback on the finished connect could set them.
+            ClientWebSocket ws = client.webSocket();
+            UpstreamConnection conn = attach(sessionId, ws, listener);
+            return ws.connect(options).map(v -> conn).toCompletionStage();
+        });
     }
 
     private UpstreamConnection attach(String sessionId, WebSocket ws, UpstreamListener listener) {
-        LOG.debugf("session %s: upstream connected", sessionId);
         ws.textMessageHandler(listener::onFrame);
         ws.binaryMessageHandler(b -> listener.onBinaryFrame(b.length()));
         ws.exceptionHandler(e -> LOG.debugf("session %s: upstream socket error: %s", sessionId, e.getMessage()));

@@ -14,6 +14,7 @@ import org.awaitility.Awaitility;
 import io.restassured.RestAssured;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -45,8 +46,24 @@ public final class WsClient implements AutoCloseable {
 
     /** Connects with exactly these headers and subprotocols (no credential unless given). */
     public static WsClient connect(String path, Map<String, String> headers, List<String> subprotocols) {
-        // Handlers are set on the event loop as the connect completes, so no early frame or close is missed.
-        return open(path, headers, subprotocols, WsClient::new).orTimeout(10, TimeUnit.SECONDS).join();
+        // Handlers are set before the connect, so no early frame or close is missed: a server that sends its last
+        // frame and closes right after the handshake (an ended session) is seen whole.
+        ClientWebSocket ws = client().webSocket();
+        WsClient c = new WsClient(ws);
+        return ws.connect(options(path, headers, subprotocols)).map(v -> c).toCompletionStage().toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    private static io.vertx.core.http.WebSocketClient client() {
+        return VERTX.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(32 << 20)
+                .setMaxMessageSize(32 << 20));
+    }
+
+    private static WebSocketConnectOptions options(String path, Map<String, String> headers, List<String> subprotocols) {
+        WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(RestAssured.port)
+                .setURI(path).setSubProtocols(subprotocols.isEmpty() ? null : subprotocols);
+        headers.forEach(o::addHeader);
+        return o;
     }
 
     /** The HTTP status an upgrade is refused with, or 101 when it is accepted (the socket is then closed). */
@@ -65,11 +82,8 @@ public final class WsClient implements AutoCloseable {
 
     private static <T> CompletableFuture<T> open(String path, Map<String, String> headers,
             List<String> subprotocols, java.util.function.Function<WebSocket, T> onOpen) {
-        WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(RestAssured.port)
-                .setURI(path).setSubProtocols(subprotocols.isEmpty() ? null : subprotocols);
-        headers.forEach(o::addHeader);
-        return VERTX.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(32 << 20)
-                .setMaxMessageSize(32 << 20)).connect(o).map(onOpen::apply).toCompletionStage().toCompletableFuture();
+        return client().connect(options(path, headers, subprotocols)).map(onOpen::apply).toCompletionStage()
+                .toCompletableFuture();
     }
 
     public List<String> texts() {
