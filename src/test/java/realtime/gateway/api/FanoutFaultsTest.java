@@ -29,9 +29,12 @@ public class FanoutFaultsTest {
     }
 
     static Live create() {
+        FakeRealtimeServer fake = FakeUpstreamResource.server();
+        int before = fake.count();
         String id = given().contentType("application/json").body("{}").post("/v1/realtime/transcription_sessions")
                 .then().statusCode(200).extract().path("id");
-        FakeRealtimeServer.Conn conn = FakeUpstreamResource.connectionOf(id);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> fake.count() > before);
+        FakeRealtimeServer.Conn conn = fake.connections().get(before);
         Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> "active".equals(given().get("/v1/sessions/" + id).then().extract().path("state")));
         return new Live(id, conn);

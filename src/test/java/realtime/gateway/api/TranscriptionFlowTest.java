@@ -47,11 +47,13 @@ public class TranscriptionFlowTest {
 
     /** Creates a session over the beta REST path and waits until the upstream has confirmed its config. */
     FakeRealtimeServer.Conn createActive(String body, String[] idOut) {
+        int before = fake().count();
         String id = given().contentType("application/json").body(body)
                 .when().post("/v1/realtime/transcription_sessions")
                 .then().statusCode(200).body("id", startsWith("sess_")).extract().path("id");
         idOut[0] = id;
-        FakeRealtimeServer.Conn conn = FakeUpstreamResource.connectionOf(id);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> fake().count() > before);
+        FakeRealtimeServer.Conn conn = fake().connections().get(before);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> conn.sent.size() >= 2);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> eventsReceived(id) >= 2);
         return conn;

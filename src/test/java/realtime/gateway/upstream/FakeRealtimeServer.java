@@ -75,16 +75,6 @@ public final class FakeRealtimeServer {
         return connections;
     }
 
-    /** The connection whose {@code session.created} carried {@code upstreamSessionId}, or null. */
-    public Conn bySessionId(String upstreamSessionId) {
-        for (Conn c : connections) {
-            if (c.sessionId.equals(upstreamSessionId)) {
-                return c;
-            }
-        }
-        return null;
-    }
-
     /** The newest connection. */
     public Conn last() {
         return connections.get(connections.size() - 1);
