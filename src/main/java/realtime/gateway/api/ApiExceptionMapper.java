@@ -50,6 +50,9 @@ public class ApiExceptionMapper {
         if (refusal instanceof Refusal.ShuttingDown) {
             return new ApiException(503, "server_error", "shutting_down", refusal.message(), null, 5);
         }
+        if (refusal instanceof Refusal.UpstreamUnavailable) {
+            return new ApiException(502, "server_error", "upstream_unavailable", refusal.message(), null, null);
+        }
         // The only other refusal: a session still connecting with its input queue full.
         return new ApiException(503, "server_error", "session_busy", refusal.message(), null, 1);
     }

@@ -1,5 +1,7 @@
 package realtime.gateway.api;
 
+import java.util.concurrent.CompletionStage;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -36,7 +38,7 @@ public class RealtimeResource {
         this.mapper = registry.codec().mapper();
     }
 
-    private SessionRegistry.Created create(RoutingContext rc, TranscriptionConfigs.Accepted accepted) {
+    private CompletionStage<SessionRegistry.Created> create(RoutingContext rc, TranscriptionConfigs.Accepted accepted) {
         Caller.Key key = (Caller.Key) AccessFilter.caller(rc);
         return accounts.createSession(key.key(), accepted.config(), accepted.secretTtl());
     }
@@ -44,9 +46,12 @@ public class RealtimeResource {
     /** Beta: the transcription session object with {@code client_secret {value, expires_at}}. */
     @POST
     @Path("/transcription_sessions")
-    public ObjectNode createTranscriptionSession(String body, RoutingContext rc) {
+    public CompletionStage<ObjectNode> createTranscriptionSession(String body, RoutingContext rc) {
         TranscriptionConfigs.Accepted accepted = configs.fromBeta(body);
-        SessionRegistry.Created created = create(rc, accepted);
+        return create(rc, accepted).thenApply(created -> betaBody(accepted, created));
+    }
+
+    private ObjectNode betaBody(TranscriptionConfigs.Accepted accepted, SessionRegistry.Created created) {
         Session beta = Dialects.toBeta(accepted.config().toWire());
         ObjectNode out = mapper.createObjectNode();
         out.put("id", created.session().id());
@@ -63,9 +68,12 @@ public class RealtimeResource {
     /** GA: {@code {value, expires_at, session}} for a {@code session.type: "transcription"} body. */
     @POST
     @Path("/client_secrets")
-    public ObjectNode createClientSecret(String body, RoutingContext rc) {
+    public CompletionStage<ObjectNode> createClientSecret(String body, RoutingContext rc) {
         TranscriptionConfigs.Accepted accepted = configs.fromGa(body);
-        SessionRegistry.Created created = create(rc, accepted);
+        return create(rc, accepted).thenApply(created -> gaBody(accepted, created));
+    }
+
+    private ObjectNode gaBody(TranscriptionConfigs.Accepted accepted, SessionRegistry.Created created) {
         ObjectNode out = mapper.createObjectNode();
         out.put("value", created.clientSecret());
         out.put("expires_at", created.secretExpiresAt() / 1000);

@@ -91,19 +91,15 @@ public class SessionResource {
             @QueryParam("commit") @DefaultValue("false") boolean commit, byte[] body) {
         GatewaySession s = session(id);
         AudioUploads.Upload up = AudioUploads.forSession(contentType, body, s.inputFormat(), s::acceptsPcmRate);
-        CompletionStage<Optional<Refusal>> sent = s.appendAudio(up.data(), up.format());
-        if (commit) {
-            sent = sent.thenCompose(r -> r.isPresent() ? CompletableFuture.completedFuture(r) : s.commit());
-        }
         long chunk = (long) config.upstream().appendChunkBytes() * up.format().bytesPerSecond()
                 / s.inputFormat().bytesPerSecond();
-        return sent.thenApply(r -> {
-            r.ifPresent(no -> {
+        return s.upload(up.data(), up.format(), commit).thenApply(r -> {
+            r.refusal().ifPresent(no -> {
                 throw new Refusal.Rejected(no);
             });
             long bytes = up.data().length;
-            return new AudioAccepted(id, bytes, (long) up.format().millis(bytes), (int) ((bytes + chunk - 1) / chunk),
-                    commit);
+            return new AudioAccepted(id, r.bytesSent(), r.bytesBuffered(), (long) up.format().millis(bytes),
+                    (int) ((bytes + chunk - 1) / chunk), commit);
         });
     }
 

@@ -1,6 +1,7 @@
 package realtime.gateway.auth;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,19 +36,28 @@ public class Accounts {
     /**
      * Creates a session owned by {@code key}.
      *
-     * @throws Refusal.Rejected when one of the key's quotas refuses it, or the gateway is full
+     * @throws Refusal.Rejected when one of the key's quotas refuses it, or the gateway is full; the stage fails
+     *         with it when the upstream refuses the session
      */
-    public SessionRegistry.Created createSession(ApiKey key, TranscriptionConfig config, Duration secretTtl) {
+    public CompletionStage<SessionRegistry.Created> createSession(ApiKey key, TranscriptionConfig config,
+            Duration secretTtl) {
         Account account = of(key);
         account.admitCreate().ifPresent(q -> {
             throw new Refusal.Rejected(q);
         });
+        SessionRegistry.Created created;
         try {
-            return registry.create(config, secretTtl,
+            created = registry.create(config, secretTtl,
                     new SessionOwner(key.name(), key.quota().maxSessions(), key.quota().maxSessionDuration(), account));
         } catch (RuntimeException e) {
             account.refundCreate();
             throw e;
         }
+        // A session the upstream refused was never the caller's: it does not count against the create rate.
+        return registry.confirmed(created).whenComplete((c, e) -> {
+            if (e != null) {
+                account.refundCreate();
+            }
+        });
     }
 }

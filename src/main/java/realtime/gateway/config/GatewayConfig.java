@@ -130,6 +130,41 @@ public interface GatewayConfig {
         @WithDefault("10s")
         Duration connectTimeout();
 
+        /**
+         * How long a create waits for the upstream's first answer: a refusal within it is a 502; past it the
+         * create answers and the session keeps connecting (audio is buffered). Default 2 s.
+         */
+        @WithDefault("2s")
+        Duration createWait();
+
+        /**
+         * How long the upstream keeps one connection (OpenAI ends sessions at 60 minutes). Default: 60 min
+         * for OpenAI; the local engine has no limit.
+         */
+        Optional<Duration> maxSessionAge();
+
+        /**
+         * A session opens its next upstream connection this long before {@code max-session-age} and moves to
+         * it at the next turn boundary (at the latest when half of this is left). Default 5 min.
+         */
+        @WithDefault("5m")
+        Duration rotateBefore();
+
+        /** {@code gateway.upstream.health.*}: when readiness calls the upstream unusable. */
+        Health health();
+
+        /** {@code gateway.upstream.health.*}. */
+        interface Health {
+
+            /** Connects failed in a row before the upstream counts as down (readiness DOWN). Default 3. */
+            @WithDefault("3")
+            int failures();
+
+            /** After this long since the last failure, the upstream counts as usable again (the next create tries it). Default 30 s. */
+            @WithDefault("30s")
+            Duration retryAfter();
+        }
+
         /** What a session does when its upstream connection drops. */
         Reconnect reconnect();
 

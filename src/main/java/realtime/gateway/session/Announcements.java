@@ -38,6 +38,10 @@ final class Announcements {
         publish(GatewayUpstreamEvent.reconnected(eventId(), sessionId, attempts, downtimeMs));
     }
 
+    void rotated(String cause, long ageMs) {
+        publish(GatewayUpstreamEvent.rotated(eventId(), sessionId, cause, ageMs));
+    }
+
     void replaced(String oldItemId, String newItemId) {
         publish(GatewayUpstreamEvent.replaced(eventId(), sessionId, oldItemId, newItemId));
     }

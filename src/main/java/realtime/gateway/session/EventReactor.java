@@ -48,6 +48,8 @@ final class EventReactor {
     private String[] replacement;
     /** The upstream's own id for the current connection's session (support tickets quote it). */
     private String upstreamSessionId;
+    /** Rotations so far: turns of a later connection follow those of an earlier one. */
+    private int connections;
 
     EventReactor(String sessionId, TranscriptionConfig config, String defaultModel, UsageSink owner) {
         this.sessionId = sessionId;
@@ -56,8 +58,16 @@ final class EventReactor {
         this.owner = owner;
     }
 
-    /** Acts on one decoded event; returns why the session must fail when the event is fatal, else null. */
+    /** Acts on one decoded event of the main connection; returns why the session must fail when fatal, else null. */
     String act(ServerEvent event) {
+        return act(event, false);
+    }
+
+    /**
+     * Acts on one decoded event; {@code ofRetired} when it comes from the connection a rotation replaced (its
+     * turns come before the new connection's in speech order).
+     */
+    String act(ServerEvent event, boolean ofRetired) {
         if (event instanceof InputAudioEvent.Committed c) {
             awaitingCommit = false;
             String old = toReplace.poll();
@@ -65,7 +75,8 @@ final class EventReactor {
                 transcript.replaced(old, c.itemId());
                 replacement = new String[] { old, c.itemId() };
             }
-            transcript.committed(c.itemId(), c.previousItemId() == null ? null : c.previousItemId().orElse(null));
+            transcript.committed(c.itemId(), c.previousItemId() == null ? null : c.previousItemId().orElse(null),
+                    ofRetired ? connections - 1 : connections);
         } else if (event instanceof InputAudioEvent.SpeechStarted s) {
             transcript.speechStarted(s.itemId(), shifted(s.audioStartMs()));
         } else if (event instanceof InputAudioEvent.SpeechStopped s) {
@@ -114,6 +125,20 @@ final class EventReactor {
         toReplace.addAll(resent);
         timeOffsetMs = offsetMs;
         awaitingCommit = false;
+    }
+
+    /**
+     * A rotation moved the audio to a new connection whose timeline starts {@code offsetMs} into the session's
+     * audio; the commit still unanswered (if any) belongs to the old one.
+     */
+    void rotated(long offsetMs) {
+        timeOffsetMs = offsetMs;
+        connections++;
+    }
+
+    /** A commit sent is still unanswered. */
+    boolean awaitingCommit() {
+        return awaitingCommit;
     }
 
     /** The replacement the last {@link #act} made, {old id, new id}, once; else null. */

@@ -24,7 +24,8 @@ public final class GatewaySession {
 
     /** Limits and defaults the session applies on its own. */
     public record Limits(int appendChunkBytes, int maxQueuedWhileConnecting, long connectTimeoutMs, long closeGraceMs,
-            long idleTimeoutMs, String defaultModel, SessionHub.ReplayLimits replay, Reconnects reconnect) {
+            long idleTimeoutMs, String defaultModel, SessionHub.ReplayLimits replay, Reconnects reconnect,
+            long rotateBeforeMs) {
     }
 
     private final String id;
@@ -49,6 +50,14 @@ public final class GatewaySession {
     /** Opens the upstream; until it is open the session queues input and takes subscribers. */
     void start() {
         mailbox.execute(core::connect);
+    }
+
+    /**
+     * Completes once the first upstream connect has an answer: open, refused (the session has then failed), or
+     * failed in passing and retrying (input is held meanwhile).
+     */
+    public CompletionStage<Void> firstAnswer() {
+        return core.firstAnswer().copy();
     }
 
     /** What one upstream connection says; once it is replaced, the core ignores it. */
@@ -76,23 +85,19 @@ public final class GatewaySession {
         }
 
         private void frame(String text) {
-            if (core.current(generation)) {
-                core.frame(text);
-            }
+            core.upstream().frame(generation, text);
         }
 
         @Override
         public void onBinaryFrame(int length) {
             mailbox.execute(() -> {
-                if (core.current(generation)) {
-                    core.binaryFrame();
-                }
+                core.upstream().binaryFrame(generation);
             });
         }
 
         @Override
         public void onClosed(int code, String why) {
-            mailbox.execute(() -> core.upstreamClosed(generation, code, why));
+            mailbox.execute(() -> core.upstream().upstreamClosed(generation, code, why));
         }
     }
 
@@ -101,6 +106,14 @@ public final class GatewaySession {
     /** Audio in {@code format}: the session's input format, or PCM16 at a rate {@link #acceptsPcmRate} allows. */
     public CompletionStage<Optional<Refusal>> appendAudio(byte[] audio, AudioFormat format) {
         return ask(() -> core.audio(audio, format));
+    }
+
+    /**
+     * An upload, then a commit when {@code commit}: answered once handed upstream, or at once with what is held
+     * while the upstream connection is not open.
+     */
+    public CompletionStage<Upload> upload(byte[] audio, AudioFormat format, boolean commit) {
+        return ask(() -> core.upload(audio, format, commit));
     }
 
     /** A validated client event (configuration updates already in the GA shape). */

@@ -70,6 +70,11 @@ final class InputPath {
     private long bytesSent;
     private double msSent;
     private double resentMs;
+    /** A connection to move to at the next turn boundary (a rotation), and what to do once moved. */
+    private UpstreamConnection next;
+    private java.util.function.Consumer<Boolean> onMoved;
+    /** The upstream's VAD heard speech start and not yet stop. */
+    private boolean speaking;
 
     /**
      * @param chunkBytes the largest append, in bytes of the session's format (other formats: same duration)
@@ -96,6 +101,32 @@ final class InputPath {
             no = owner.chargeAudio(format.millis(audio.length)).map(q -> q);
         }
         return no.isPresent() ? CompletableFuture.completedFuture(no) : enqueue(new Pending(audio, format, null, null));
+    }
+
+    /**
+     * An upload: answered once all of it is handed upstream, or at once while there is no upstream connection
+     * (connecting, reconnecting) with what was sent and what is held for the connection, so a caller is never
+     * kept waiting on an upstream that may take a minute to come back.
+     */
+    CompletionStage<Upload> upload(byte[] audio, AudioFormat format, boolean commit) {
+        Optional<Refusal> no = admit();
+        if (no.isEmpty()) {
+            no = owner.chargeAudio(format.millis(audio.length)).map(q -> q);
+        }
+        if (no.isPresent()) {
+            return CompletableFuture.completedFuture(new Upload(no, 0, 0));
+        }
+        Pending p = new Pending(audio, format, null, null);
+        CompletionStage<Optional<Refusal>> last = enqueue(p);
+        if (commit) {
+            last = enqueue(new Pending(null, null, new ClientEvent.InputAudioBufferCommit(null), null));
+        }
+        CompletableFuture<Upload> out = new CompletableFuture<>();
+        last.thenAccept(r -> out.complete(new Upload(r, r.isPresent() ? p.offset : audio.length, 0)));
+        if (upstream == null && !out.isDone()) {
+            out.complete(new Upload(Optional.empty(), p.offset, audio.length - p.offset));
+        }
+        return out;
     }
 
     CompletionStage<Optional<Refusal>> event(ClientEvent event) {
@@ -144,6 +175,9 @@ final class InputPath {
     void disconnected() {
         upstream = null;
         awaitingDrain = false;
+        next = null;
+        onMoved = null;
+        speaking = false;
     }
 
     /**
@@ -200,6 +234,11 @@ final class InputPath {
                 return;
             }
             Pending p = queue.peek();
+            if (next != null && p.audio != null && atTurnBoundary()) {
+                moveToNext(false);
+                conn = upstream;
+                continue;
+            }
             double before = p.unsentMs();
             boolean all = sendSome(conn, p);
             queuedMs -= before - p.unsentMs();
@@ -255,10 +294,76 @@ final class InputPath {
         return p.offset == p.audio.length;
     }
 
-    /** What the input path learns from an upstream event: turns committed, transcribed, refused. */
-    void learn(ServerEvent event) {
+    /**
+     * A rotation: {@code standby} is open with the session's configuration. Audio moves to it at the next turn
+     * boundary; {@code moved} is told, with whether a commit was sent to end a turn in progress.
+     */
+    void standby(UpstreamConnection standby, java.util.function.Consumer<Boolean> moved) {
+        next = standby;
+        onMoved = moved;
+        if (upstream != null && atTurnBoundary()) {
+            moveToNext(false);
+            pump();
+        }
+    }
+
+    /** The standby ended before the move. */
+    void standbyLost() {
+        next = null;
+        onMoved = null;
+    }
+
+    /** The old connection is about to reach its age limit: move now, ending a turn in progress with a commit. */
+    void forceMove() {
+        if (next == null || upstream == null) {
+            return;
+        }
+        boolean commit = !atTurnBoundary() && uncommittedMs >= 100;
+        if (commit) {
+            upstream.send(new ClientEvent.InputAudioBufferCommit(null));
+            reactor.commitSent();
+            retained.commitSent();
+        }
+        moveToNext(commit);
+        pump();
+    }
+
+    /**
+     * Between turns: nothing sent since the last commit, or the upstream's VAD hears no speech (what the old
+     * connection still holds uncommitted is silence, and stays there).
+     */
+    private boolean atTurnBoundary() {
+        return !speaking && (uncommittedMs == 0 || reactor.config().turnDetection().isPresent());
+    }
+
+    private void moveToNext(boolean commitSent) {
+        upstream = next;
+        next = null;
+        awaitingDrain = false;
+        uncommittedMs = 0;
+        retained.cleared();
+        speaking = false;
+        java.util.function.Consumer<Boolean> moved = onMoved;
+        onMoved = null;
+        moved.accept(commitSent);
+    }
+
+    /**
+     * What the input path learns from an upstream event: turns committed, transcribed, refused. Only the main
+     * connection's events say anything about the audio being sent now ({@code main}); a retiring one's only
+     * settle the turns it still holds.
+     */
+    void learn(ServerEvent event, boolean main) {
+        if (main && event instanceof InputAudioEvent.SpeechStarted) {
+            speaking = true;
+        } else if (main && event instanceof InputAudioEvent.SpeechStopped) {
+            speaking = false;
+        }
         if (event instanceof InputAudioEvent.Committed c) {
-            committedUpstream(c.itemId());
+            if (main) {
+                uncommittedMs = 0;
+            }
+            retained.committed(c.itemId());
         } else if (event instanceof TranscriptionEvent.Completed c) {
             retained.done(c.itemId());
         } else if (event instanceof TranscriptionEvent.Failed f) {
@@ -267,12 +372,6 @@ final class InputPath {
                 && e.error().code().orElse("").contains("commit_empty")) {
             retained.commitRefused();
         }
-    }
-
-    /** The upstream committed the buffer (ours or its VAD's) as {@code itemId}. */
-    private void committedUpstream(String itemId) {
-        uncommittedMs = 0;
-        retained.committed(itemId);
     }
 
     /** Audio sent again after reconnects, in ms. */

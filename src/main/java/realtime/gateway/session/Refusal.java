@@ -5,7 +5,7 @@ package realtime.gateway.session;
  * validation, quotas, the session's input path, the registry). Each transport maps it once: a REST error
  * body with its status, a WebSocket {@code error} event, or an upgrade status. A refusal is the caller's
  * to fix or wait out; it is never logged as an error and never a 5xx, except {@link SessionBusy} and {@link ShuttingDown}
- * (503, retry).
+ * (503, retry) and {@link UpstreamUnavailable} (502: the upstream said no).
  */
 public sealed interface Refusal {
 
@@ -45,6 +45,13 @@ public sealed interface Refusal {
         public String message() {
             return "the gateway is shutting down and takes no new sessions; retry, another instance will take it";
         }
+    }
+
+    /**
+     * The upstream refused the session's first connection, or nothing listens where it should: 502, with what
+     * the upstream answered.
+     */
+    record UpstreamUnavailable(String message) implements Refusal {
     }
 
     /** The session cannot hold more input now (still connecting with its queue full): 503, retry. */

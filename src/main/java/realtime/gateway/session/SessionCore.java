@@ -21,7 +21,7 @@ import realtime.gateway.upstream.UpstreamProvider;
  * {@link EventReactor} and the {@link SessionHub}. Every method runs on the session's {@link Mailbox}
  * ({@link GatewaySession} makes sure of it), so nothing here is shared or locked.
  */
-final class SessionCore implements UpstreamLink.Events {
+final class SessionCore implements UpstreamSteps.Session {
 
     private static final Logger LOG = Logger.getLogger(GatewaySession.class);
 
@@ -39,20 +39,20 @@ final class SessionCore implements UpstreamLink.Events {
     private final EventReactor reactor;
     private final InputPath input;
     private final SessionHub hub;
-    private final FrameCounts frames = new FrameCounts();
-    /** The input format, for threads that convert uploads before handing them in. */
-    private volatile AudioFormat inputFormat;
     private final Announcements announce;
     private int producers;
     private long lastActivity;
     /** Set when the process shuts down: sockets are closed with 1001 "going away". */
     private boolean goingAway;
     private final UpstreamLink link;
+    private final UpstreamSteps upstream;
 
     SessionCore(String id, TranscriptionConfig config, SessionOwner owner, UpstreamProvider provider,
             RealtimeCodec codec, LongSupplier clock, GatewaySession.Limits limits, Mailbox mailbox, Runnable onEnd,
             Function<Integer, UpstreamListener> links, Scheduler scheduler, DoubleSupplier random) {
-        this.link = new UpstreamLink(id, provider, links, mailbox, scheduler, random, clock, limits.reconnect());
+        this.link = new UpstreamLink(id, provider, links, mailbox, scheduler, random, clock, limits.reconnect(),
+                new UpstreamLink.Rotation(provider.maxSessionAge().map(java.time.Duration::toMillis).orElse(0L),
+                        limits.rotateBeforeMs()));
         this.id = id;
         this.owner = owner;
         this.provider = provider;
@@ -71,8 +71,8 @@ final class SessionCore implements UpstreamLink.Events {
                 limits.maxQueuedWhileConnecting(), config.format(), limits.reconnect().maxBufferedMs());
         this.hub = new SessionHub(clock, limits.replay());
         this.announce = new Announcements(id, codec, hub);
-        this.inputFormat = config.format();
-        link.events(this);
+        this.upstream = new UpstreamSteps(id, provider, codec, clock, lifecycle, reactor, input, hub, announce, link,
+                this);
     }
 
     long createdAt() {
@@ -88,59 +88,20 @@ final class SessionCore implements UpstreamLink.Events {
     }
 
     AudioFormat inputFormat() {
-        return inputFormat;
+        return upstream.inputFormat();
+    }
+
+    UpstreamSteps upstream() {
+        return upstream;
     }
 
     void connect() {
         link.connect();
     }
 
-    /** Whether events of upstream connection {@code gen} still count. */
-    boolean current(int gen) {
-        return link.current(gen);
-    }
-
-    @Override
-    public void unreachable(String reason) {
-        fail(reason);
-    }
-
-    @Override
-    public void retrying(int attempt, String cause, long delayMs) {
-        announce.reconnecting(attempt, cause, delayMs);
-    }
-
-    @Override
-    public void opened(UpstreamConnection conn, boolean replacement, long downtimeMs, int attempts) {
-        SessionState st = lifecycle.state();
-        if (st != SessionState.CONNECTING && st != SessionState.RECONNECTING) {
-            link.close(1000, "session closed");
-            return;
-        }
-        // The effective configuration: what callers set with session.update since the start, not the create body.
-        conn.send(new ClientEvent.SessionUpdate(null, reactor.config().toWire()));
-        if (!replacement) {
-            transition(SessionState.ACTIVE, "upstream connected", null);
-            input.connected(conn);
-            LOG.infof("session %s: active (upstream %s)", id, provider.name());
-            return;
-        }
-        long offset = input.msSent() - input.retainedMs();
-        transition(SessionState.ACTIVE, "upstream reconnected", null);
-        announce.reconnected(attempts, downtimeMs);
-        reactor.reconnected(input.reconnected(conn, reactor.config().turnDetection().isEmpty()), offset);
-        LOG.infof("session %s: upstream reconnected after %d ms (attempt %d)", id, downtimeMs, attempts);
-    }
-
-    /**
-     * The upstream connection is gone while the session is not (a drop, a close it did not ask for, a
-     * transient upstream error): a new one is opened after a jittered backoff, with the input held meanwhile.
-     */
-    private void drop(String cause, Integer code) {
-        input.disconnected();
-        transition(SessionState.RECONNECTING, cause, code);
-        LOG.warnf("session %s: upstream lost (%s); reconnecting", id, cause);
-        link.reconnect(cause);
+    /** Completes once the first connect has an answer (open, refused, or retrying). */
+    java.util.concurrent.CompletableFuture<Void> firstAnswer() {
+        return link.firstAnswer();
     }
 
     // ---- input -------------------------------------------------------------------------------------
@@ -148,6 +109,11 @@ final class SessionCore implements UpstreamLink.Events {
     CompletionStage<Optional<Refusal>> audio(byte[] audio, AudioFormat format) {
         lastActivity = clock.getAsLong();
         return input.audio(audio, format);
+    }
+
+    CompletionStage<Upload> upload(byte[] audio, AudioFormat format, boolean commit) {
+        lastActivity = clock.getAsLong();
+        return input.upload(audio, format, commit);
     }
 
     CompletionStage<Optional<Refusal>> event(ClientEvent event) {
@@ -173,62 +139,6 @@ final class SessionCore implements UpstreamLink.Events {
 
     void unsubscribe(Subscriber s) {
         hub.unsubscribe(s);
-    }
-
-    // ---- upstream ----------------------------------------------------------------------------------
-
-    void frame(String text) {
-        // Peek at the type and bind only what the session acts on: most frames (deltas) go on as they are.
-        String type = codec.peekType(text);
-        frames.text(type);
-        String fatal = null;
-        String[] replaced = null;
-        if (type != null && EventReactor.ACTED_ON.contains(type)) {
-            var event = codec.decodeServer(text);
-            input.learn(event);
-            fatal = reactor.act(event);
-            replaced = reactor.takeReplacement();
-            inputFormat = reactor.config().format();
-        }
-        if (replaced != null) {
-            announce.replaced(replaced[0], replaced[1]);
-        }
-        hub.publish(type, text, false);
-        if (fatal != null && fatal.startsWith(EventReactor.RECONNECT) && lifecycle.state() == SessionState.ACTIVE
-                && link.canReconnect()) {
-            drop(fatal.substring(EventReactor.RECONNECT.length()), null);
-        } else if (fatal != null) {
-            fail(fatal.startsWith(EventReactor.RECONNECT) ? fatal.substring(EventReactor.RECONNECT.length()) : fatal);
-        } else if (lifecycle.draining()) {
-            drainStep(clock.getAsLong());
-        }
-    }
-
-    void binaryFrame() {
-        frames.binary();
-    }
-
-    /**
-     * The upstream socket ended. Asked for (closing): the session ends. Not asked for while active, whatever
-     * the code (1000 included: the turn in flight would be lost): a reconnect.
-     */
-    void upstreamClosed(int gen, int code, String why) {
-        if (!link.current(gen)) {
-            return;
-        }
-        link.lost();
-        SessionState st = lifecycle.state();
-        if (st.terminal()) {
-            return;
-        }
-        String detail = "upstream closed with code " + code + (why == null || why.isEmpty() ? "" : ": " + why);
-        if (st == SessionState.CLOSING) {
-            transition(SessionState.CLOSED, lifecycle.status().reason(), code);
-        } else if (st == SessionState.ACTIVE && link.canReconnect()) {
-            drop(detail, code);
-        } else {
-            transition(code == 1000 || code == 1001 ? SessionState.CLOSED : SessionState.FAILED, detail, code);
-        }
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------------
@@ -270,7 +180,8 @@ final class SessionCore implements UpstreamLink.Events {
     }
 
     /** Closes the upstream of a draining session once nothing is pending or its grace has passed. */
-    private void drainStep(long now) {
+    @Override
+    public void drainStep(long now) {
         if (now < lifecycle.drainDeadline() && (input.queued() > 0 || !reactor.settled())) {
             return;
         }
@@ -282,7 +193,8 @@ final class SessionCore implements UpstreamLink.Events {
         }
     }
 
-    void fail(String why) {
+    @Override
+    public void fail(String why) {
         if (!lifecycle.state().terminal()) {
             LOG.warnf("session %s: failed: %s", id, why);
             transition(SessionState.FAILED, why, null);
@@ -293,7 +205,9 @@ final class SessionCore implements UpstreamLink.Events {
     void tick(long now) {
         SessionState st = lifecycle.state();
         long age = now - lifecycle.status().since();
-        long connectLimit = limits.connectTimeoutMs() + limits.closeGraceMs();
+        // A first connect that fails in passing retries under the reconnect policy, which has its own limit.
+        long connectLimit = limits.connectTimeoutMs() + limits.closeGraceMs()
+                + (link.canReconnect() ? limits.reconnect().giveUpMs() : 0);
         if (lifecycle.draining()) {
             drainStep(now);
         } else if (lifecycle.acceptsInput() && now >= deadline) {
@@ -309,7 +223,8 @@ final class SessionCore implements UpstreamLink.Events {
     }
 
     /** One transition: the gateway event goes out; an end also closes subscribers, input and upstream. */
-    private void transition(SessionState next, String why, Integer closeCode) {
+    @Override
+    public void transition(SessionState next, String why, Integer closeCode) {
         if (!lifecycle.moveTo(next, why, closeCode, clock.getAsLong())) {
             return;
         }
@@ -335,9 +250,10 @@ final class SessionCore implements UpstreamLink.Events {
         SessionStatus s = lifecycle.status();
         return new SessionSnapshot(id, "gateway.session", s.state().wire(), s.reason(), s.closeCode(), provider.name(),
                 createdAt, s.closedAt(), reactor.config().toWire(),
-                new SessionSnapshot.Counters(input.bytesSent(), input.msSent(), frames.total(), frames.byType(),
+                new SessionSnapshot.Counters(input.bytesSent(), input.msSent(), upstream.frames().total(),
+                        upstream.frames().byType(),
                         hub.subscribersNow(), hub.subscribersTotal(), producers),
                 owner.name(), reactor.usage(), new SessionSnapshot.Upstream(reactor.upstreamSessionId(), link.reconnects(), link.downtimeMs(),
-                        input.resentMs(), input.retainedMs()));
+                        input.resentMs(), input.retainedMs(), link.rotations()));
     }
 }

@@ -26,6 +26,7 @@ import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.event.Hashes;
 import realtime.gateway.event.Ids;
 import realtime.gateway.event.RealtimeCodec;
+import realtime.gateway.upstream.UpstreamHealth;
 import realtime.gateway.upstream.UpstreamProvider;
 
 /**
@@ -52,6 +53,7 @@ public class SessionRegistry {
 
     private final GatewayConfig config;
     private final UpstreamProvider provider;
+    private final UpstreamHealth health;
     private final RealtimeCodec codec = new RealtimeCodec();
     private final Vertx vertx;
     private final LongSupplier clock;
@@ -71,7 +73,9 @@ public class SessionRegistry {
     /** With a clock of its own (tests); {@code vertx} may be null when nothing is swept on a timer. */
     public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx, LongSupplier clock) {
         this.config = config;
-        this.provider = provider;
+        this.health = new UpstreamHealth(config.upstream().health().failures(), config.upstream().health().retryAfter(),
+                clock);
+        this.provider = health.watch(provider);
         this.vertx = vertx;
         this.clock = clock;
         this.scheduler = (ms, task) -> vertx.setTimer(Math.max(1, ms), t -> task.run());
@@ -173,6 +177,32 @@ public class SessionRegistry {
         return new Created(session, secret, expiresAt);
     }
 
+    /**
+     * {@code created}, once its upstream has answered the first connect or {@code gateway.upstream.create-wait}
+     * has passed (the session then keeps connecting, with input held). Fails with {@link Refusal.UpstreamUnavailable}
+     * when the upstream refused it; that session is forgotten, as if never created.
+     */
+    public java.util.concurrent.CompletionStage<Created> confirmed(Created created) {
+        GatewaySession s = created.session();
+        return s.firstAnswer().toCompletableFuture()
+                .completeOnTimeout(null, config.upstream().createWait().toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(v -> {
+                    if (s.state() != SessionState.FAILED) {
+                        return CompletableFuture.completedFuture(created);
+                    }
+                    sessions.remove(s.id());
+                    secrets.values().removeIf(e -> e.sessionId.equals(s.id()));
+                    return CompletableFuture.failedFuture(new Refusal.Rejected(new Refusal.UpstreamUnavailable(
+                            "The upstream (" + provider.name() + ") refused the session: " + s.status().reason()
+                                    + ". Nothing was created; retry later, or ask the operator to check the upstream.")));
+                });
+    }
+
+    /** How the upstream's connects have gone, for readiness. */
+    public UpstreamHealth.View upstreamHealth() {
+        return health.view();
+    }
+
     private GatewaySession.Limits limits() {
         return new GatewaySession.Limits(config.upstream().appendChunkBytes(),
                 config.sessions().maxQueuedWhileConnecting(), config.upstream().connectTimeout().toMillis(),
@@ -182,7 +212,8 @@ public class SessionRegistry {
                 new Reconnects(config.upstream().reconnect().initialDelay().toMillis(),
                         config.upstream().reconnect().maxDelay().toMillis(),
                         config.upstream().reconnect().giveUp().toMillis(),
-                        config.upstream().reconnect().maxBuffered().toMillis()));
+                        config.upstream().reconnect().maxBuffered().toMillis()),
+                config.upstream().rotateBefore().toMillis());
     }
 
     /** Takes one place below {@code max}; false when there is none. */

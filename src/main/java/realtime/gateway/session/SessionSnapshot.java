@@ -27,12 +27,12 @@ public record SessionSnapshot(
     /**
      * The upstream connection: the upstream's own id for the session on it (from its {@code session.created};
      * quote it to the provider's support), reconnects, time without a connection, audio sent again, audio
-     * kept for a reconnect.
+     * kept for a reconnect, moves to a fresh connection before the upstream's age limit.
      */
     @Wire
     @RegisterForReflection
     public record Upstream(String sessionId, long reconnects, long downtimeMs, long audioMsResent,
-            long audioMsRetained) {
+            long audioMsRetained, long rotations) {
     }
 
     /** Traffic counters. */

@@ -40,6 +40,8 @@ public final class Transcript {
         String shownId;
         String previousItemId;
         boolean committed;
+        /** The upstream connection (counted by rotations) that committed it. */
+        int connection;
         long arrival;
         Long startMs;
         Long endMs;
@@ -92,8 +94,17 @@ public final class Transcript {
     }
 
     public void committed(String itemId, String previousItemId) {
+        committed(itemId, previousItemId, 0);
+    }
+
+    /**
+     * {@code itemId} was committed on upstream connection {@code connection} (numbered by rotations): each
+     * connection's chain of turns follows those of the connections before it.
+     */
+    public void committed(String itemId, String previousItemId, int connection) {
         Turn t = turn(itemId);
         t.committed = true;
+        t.connection = connection;
         if (!replacements.containsKey(itemId)) {
             t.previousItemId = previousItemId;
         }
@@ -121,6 +132,17 @@ public final class Transcript {
         return n;
     }
 
+    /** The ids (as the upstream knows them now) of the turns {@link #pending()} counts. */
+    public Set<String> pendingIds() {
+        Set<String> ids = new HashSet<>();
+        for (Turn t : turns.values()) {
+            if (t.committed && t.text == null && !t.failed) {
+                ids.add(t.shownId);
+            }
+        }
+        return ids;
+    }
+
     /** Completed turns in speech order. */
     public List<Entry> entries() {
         // Children by previous id; a turn whose predecessor is unknown starts a chain.
@@ -137,6 +159,7 @@ public final class Transcript {
                 next.computeIfAbsent(prev.itemId, k -> new ArrayList<>()).add(t);
             }
         }
+        roots.sort((a, b) -> Integer.compare(a.connection, b.connection)); // stable: arrival order within one
         List<Entry> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Turn root : roots) {

@@ -1,5 +1,6 @@
 package realtime.gateway.session;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -9,23 +10,42 @@ import realtime.gateway.upstream.UpstreamListener;
 import realtime.gateway.upstream.UpstreamProvider;
 
 /**
- * A session's connection to its upstream, and its replacement when it drops: connects, numbers each
- * connection (events of a replaced one no longer count), retries with jittered exponential backoff, gives up
- * after the policy's limit or at once on a refusal that will not change, and keeps the reconnect counters.
- * Touched only on the session's context.
+ * A session's connections to its upstream: the main one (which takes the audio), its replacement when it
+ * drops, and around a rotation a standby (opened ahead of the upstream's age limit) and a retiring one
+ * (finishing its last turns). Each connection has a generation number; events of a connection that is none
+ * of these no longer count. Retries use jittered exponential backoff and give up after the policy's limit,
+ * or at once on a refusal that will not change. Touched only on the session's context.
  */
 final class UpstreamLink {
 
     /** What the session does when the link changes. */
     interface Events {
-        /** A connection is open: the first, or a replacement after {@code downtimeMs} and {@code attempts}. */
+        /**
+         * The main connection is open: the first, or (when {@code replacement}) a new one after a drop,
+         * {@code downtimeMs} and {@code attempts} later.
+         */
         void opened(UpstreamConnection conn, boolean replacement, long downtimeMs, int attempts);
 
-        /** The first connection failed, or reconnecting is over: the session must fail. */
+        /** The first connection was refused, or reconnecting is over: the session must fail. */
         void unreachable(String reason);
 
-        /** A reconnect attempt is due in {@code delayMs}. */
+        /** A connect attempt is due in {@code delayMs}. */
         void retrying(int attempt, String cause, long delayMs);
+
+        /** A standby connection is open: the session moves to it at its next turn boundary. */
+        void standbyOpened(UpstreamConnection standby);
+
+        /** The old connection is close to its age limit: move to the standby now, turn boundary or not. */
+        void handoverDue();
+    }
+
+    /** The upstream's age limit and how long before it a session moves to a new connection. */
+    record Rotation(long maxAgeMs, long beforeMs) {
+        static final Rotation NONE = new Rotation(0, 0);
+
+        boolean enabled() {
+            return maxAgeMs > 0 && beforeMs > 0 && beforeMs < maxAgeMs;
+        }
     }
 
     private final String sessionId;
@@ -36,17 +56,29 @@ final class UpstreamLink {
     private final DoubleSupplier random;
     private final LongSupplier clock;
     private final Reconnects policy;
+    private final Rotation rotation;
+    private final CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
     private Events events;
+    private int nextGeneration;
+    /** The main connection's generation (also while it is being opened). */
     private int generation;
     private UpstreamConnection conn;
+    private long openedAt;
+    private boolean everOpened;
     private boolean reconnecting;
     private int attempt;
     private long droppedAt;
     private long reconnects;
     private long downtimeMs;
+    private int standbyGen;
+    private UpstreamConnection standby;
+    private int retiringGen;
+    private UpstreamConnection retiring;
+    private long rotations;
 
     UpstreamLink(String sessionId, UpstreamProvider provider, Function<Integer, UpstreamListener> listeners,
-            Mailbox context, Scheduler scheduler, DoubleSupplier random, LongSupplier clock, Reconnects policy) {
+            Mailbox context, Scheduler scheduler, DoubleSupplier random, LongSupplier clock, Reconnects policy,
+            Rotation rotation) {
         this.sessionId = sessionId;
         this.provider = provider;
         this.listeners = listeners;
@@ -55,15 +87,24 @@ final class UpstreamLink {
         this.random = random;
         this.clock = clock;
         this.policy = policy;
+        this.rotation = rotation;
     }
 
     void events(Events e) {
         this.events = e;
     }
 
-    /** Opens a connection; its events carry a generation of their own. */
+    /** Completes once the first connect has an answer: open, refused (the session has failed), or retrying. */
+    CompletableFuture<Void> firstAnswer() {
+        return firstAnswer;
+    }
+
+    /** Opens the main connection; its events carry a generation of their own. */
     void connect() {
-        int gen = ++generation;
+        if (!everOpened && !reconnecting) {
+            droppedAt = clock.getAsLong();
+        }
+        int gen = generation = ++nextGeneration;
         provider.connect(sessionId, listeners.apply(gen)).subscribe().with(
                 c -> context.execute(() -> connected(gen, c)),
                 e -> context.execute(() -> failed(gen, e)));
@@ -71,25 +112,40 @@ final class UpstreamLink {
 
     /** Whether events of connection {@code gen} still count. */
     boolean current(int gen) {
+        return gen == generation || (gen != 0 && (gen == standbyGen || gen == retiringGen));
+    }
+
+    /** Whether {@code gen} is the main connection (the one that takes audio). */
+    boolean main(int gen) {
         return gen == generation;
     }
 
-    /** The open connection, or null. */
+    boolean retiring(int gen) {
+        return gen != 0 && gen == retiringGen;
+    }
+
+    boolean standby(int gen) {
+        return gen != 0 && gen == standbyGen;
+    }
+
+    /** The open main connection, or null. */
     UpstreamConnection conn() {
         return conn;
     }
 
-    /** Closes the open connection, if any; nothing it says counts any more. */
+    /** Closes every connection; nothing they say counts any more. */
     void close(int code, String reason) {
-        generation++;
+        generation = ++nextGeneration;
         if (conn != null) {
             conn.close(code, reason);
             conn = null;
         }
+        dropStandby(code, reason);
+        retire(code, reason);
         reconnecting = false;
     }
 
-    /** The current connection ended. */
+    /** The main connection ended. */
     void lost() {
         conn = null;
     }
@@ -98,13 +154,14 @@ final class UpstreamLink {
         return policy.enabled();
     }
 
-    /** The connection is gone while the session is not: a replacement after a jittered backoff. */
+    /** The main connection is gone while the session is not: a replacement after a jittered backoff. */
     void reconnect(String cause) {
-        generation++;
+        generation = ++nextGeneration;
         if (conn != null) {
             conn.close(1000, "reconnecting");
             conn = null;
         }
+        dropStandby(1000, "reconnecting");
         reconnecting = true;
         droppedAt = clock.getAsLong();
         attempt = 0;
@@ -117,34 +174,52 @@ final class UpstreamLink {
             return;
         }
         conn = c;
-        long down = reconnecting ? clock.getAsLong() - droppedAt : 0;
-        if (reconnecting) {
+        openedAt = clock.getAsLong();
+        boolean replacement = everOpened && reconnecting;
+        long down = replacement ? openedAt - droppedAt : 0;
+        if (replacement) {
             reconnects++;
             downtimeMs += down;
         }
-        boolean replacement = reconnecting;
+        everOpened = true;
         reconnecting = false;
+        scheduleRotation(gen);
         events.opened(c, replacement, down, attempt);
+        firstAnswer.complete(null);
     }
 
     private void failed(int gen, Throwable e) {
         if (gen != generation) {
             return;
         }
-        String why = "upstream connection failed: " + e.getMessage();
+        String why = "upstream connection failed: " + describe(e);
         long down = clock.getAsLong() - droppedAt;
-        if (!reconnecting) {
+        if (!everOpened && !reconnecting && (provider.refusedAtStart(e) || !policy.enabled())) {
             events.unreachable(why);
         } else if (provider.fatal(e)) {
             reconnecting = false;
-            events.unreachable("upstream refused to reconnect: " + why);
+            events.unreachable((everOpened ? "upstream refused to reconnect: " : "upstream refused: ") + why);
         } else if (down >= policy.giveUpMs()) {
             reconnecting = false;
             events.unreachable("upstream unreachable for " + down / 1000 + " s after " + attempt
                     + " attempts (gateway.upstream.reconnect.give-up); last: " + why);
         } else {
+            // A first connect that failed in passing retries like a reconnect; input is held meanwhile.
+            reconnecting = true;
             retry(why);
         }
+        firstAnswer.complete(null);
+    }
+
+    /** A connect failure in words for callers: no addresses (they are the operator's business, and logged). */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused (nothing accepts connections at the upstream's address)";
+            }
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     private void retry(String cause) {
@@ -159,11 +234,120 @@ final class UpstreamLink {
         }));
     }
 
+    // ---- rotation ----------------------------------------------------------------------------------
+
+    /** Opens a standby ahead of the age limit of main connection {@code gen}; forces the move close to it. */
+    private void scheduleRotation(int gen) {
+        if (!rotation.enabled()) {
+            return;
+        }
+        scheduler.schedule(rotation.maxAgeMs() - rotation.beforeMs(), () -> context.execute(() -> {
+            if (gen == generation && conn != null) {
+                openStandby(gen, 0);
+            }
+        }));
+        scheduler.schedule(rotation.maxAgeMs() - rotation.beforeMs() / 2, () -> context.execute(() -> {
+            if (gen == generation && standby != null) {
+                events.handoverDue();
+            }
+        }));
+    }
+
+    private void openStandby(int mainGen, int tries) {
+        if (standbyGen != 0) {
+            return;
+        }
+        int gen = standbyGen = ++nextGeneration;
+        provider.connect(sessionId, listeners.apply(gen)).subscribe().with(
+                c -> context.execute(() -> {
+                    if (gen != standbyGen) {
+                        c.close(1000, "not needed");
+                        return;
+                    }
+                    standby = c;
+                    events.standbyOpened(c);
+                }),
+                e -> context.execute(() -> {
+                    if (gen == standbyGen) {
+                        standbyGen = 0;
+                        retryStandby(mainGen, tries + 1);
+                    }
+                }));
+    }
+
+    /** A standby that failed or dropped before the move: another, after the backoff, while there is time. */
+    private void retryStandby(int mainGen, int tries) {
+        long delay = policy.delay(tries, random);
+        if (clock.getAsLong() + delay >= openedAt + rotation.maxAgeMs() - rotation.beforeMs() / 2) {
+            return; // too late: the age limit will end the connection, and that is a reconnect
+        }
+        scheduler.schedule(delay, () -> context.execute(() -> {
+            if (mainGen == generation && conn != null) {
+                openStandby(mainGen, tries);
+            }
+        }));
+    }
+
+    /** The standby ended (or was refused) before the move. */
+    void standbyLost() {
+        dropStandby(1000, "standby lost");
+        retryStandby(generation, 1);
+    }
+
+    /**
+     * The move: the standby becomes the main connection, the old one retires (it finishes its pending turns,
+     * then {@link #retire}). Returns the old connection's age in ms.
+     */
+    long promote() {
+        retire(1000, "replaced by a newer connection");
+        long age = clock.getAsLong() - openedAt;
+        retiring = conn;
+        retiringGen = generation;
+        conn = standby;
+        generation = standbyGen;
+        standby = null;
+        standbyGen = 0;
+        openedAt = clock.getAsLong();
+        rotations++;
+        int gen = generation;
+        scheduleRotation(gen);
+        // The retiring connection is closed at its own age limit at the latest.
+        int old = retiringGen;
+        long left = Math.max(1, rotation.maxAgeMs() - age);
+        scheduler.schedule(left, () -> context.execute(() -> {
+            if (old == retiringGen) {
+                retire(1000, "age limit");
+            }
+        }));
+        return age;
+    }
+
+    /** Closes the retiring connection, if any: its turns are done (or its time is). */
+    void retire(int code, String reason) {
+        if (retiring != null) {
+            retiring.close(code, reason);
+        }
+        retiring = null;
+        retiringGen = 0;
+    }
+
+    void dropStandby(int code, String reason) {
+        if (standby != null) {
+            standby.close(code, reason);
+        }
+        standby = null;
+        standbyGen = 0;
+    }
+
     long reconnects() {
         return reconnects;
     }
 
     long downtimeMs() {
         return downtimeMs;
+    }
+
+    long rotations() {
+        return rotations;
     }
 }

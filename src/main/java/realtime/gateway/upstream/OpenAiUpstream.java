@@ -75,6 +75,12 @@ public class OpenAiUpstream implements UpstreamProvider {
                 && r.getStatus() < 500 && r.getStatus() != 408 && r.getStatus() != 429;
     }
 
+    /** OpenAI ends a Realtime session after 60 minutes; {@code gateway.upstream.max-session-age} overrides it. */
+    @Override
+    public java.util.Optional<java.time.Duration> maxSessionAge() {
+        return java.util.Optional.of(config.maxSessionAge().orElse(java.time.Duration.ofMinutes(60)));
+    }
+
     /** The URL a transcription session connects to. */
     public static URI transcriptionUrl(URI base) {
         String s = base.toString();

@@ -40,6 +40,28 @@ public interface UpstreamProvider {
         return false;
     }
 
+    /**
+     * Whether a session's first connect failed in a way that will not change by waiting (refused credentials
+     * or request, or nothing listening at the address): the create fails at once with a 502 instead of
+     * retrying. Other first-connect failures retry under the reconnect policy.
+     */
+    default boolean refusedAtStart(Throwable connectFailure) {
+        for (Throwable t = connectFailure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return fatal(connectFailure);
+    }
+
+    /**
+     * How long the upstream keeps one connection before it ends it (OpenAI: 60 minutes); sessions move to a
+     * new connection before that. Empty: no limit.
+     */
+    default java.util.Optional<java.time.Duration> maxSessionAge() {
+        return java.util.Optional.empty();
+    }
+
     /** A short name for logs and the session view. */
     String name();
 }

@@ -50,12 +50,13 @@ public class RealtimeUpgradeCheck implements HttpUpgradeCheck {
         }
         if (caller instanceof Caller.Key k) {
             try {
-                SessionRegistry.Created created = accounts.createSession(k.key(),
+                return Uni.createFrom().completionStage(accounts.createSession(k.key(),
                         TranscriptionConfig.defaults(config.upstream().defaultTranscriptionModel()),
-                        config.sessions().clientSecretTtl());
-                context.userData().put(Keys.SESSION, created.session().id());
-                context.userData().put(Keys.CREATED_ON_CONNECT, true);
-                return CheckResult.permitUpgrade();
+                        config.sessions().clientSecretTtl())).map(created -> {
+                            context.userData().put(Keys.SESSION, created.session().id());
+                            context.userData().put(Keys.CREATED_ON_CONNECT, true);
+                            return CheckResult.permitUpgradeSync();
+                        }).onFailure(Refusal.Rejected.class).recoverWithUni(e -> refused(((Refusal.Rejected) e).refusal()));
             } catch (Refusal.Rejected e) {
                 return refused(e.refusal());
             }
@@ -75,6 +76,9 @@ public class RealtimeUpgradeCheck implements HttpUpgradeCheck {
         }
         if (refusal instanceof Refusal.ShuttingDown) {
             return CheckResult.rejectUpgrade(503, Map.of("Retry-After", List.of("5")));
+        }
+        if (refusal instanceof Refusal.UpstreamUnavailable) {
+            return CheckResult.rejectUpgrade(502);
         }
         return CheckResult.rejectUpgrade(refusal instanceof Refusal.SessionClosed ? 409 : 400);
     }

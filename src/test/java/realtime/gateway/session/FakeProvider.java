@@ -26,6 +26,8 @@ final class FakeProvider implements UpstreamProvider {
     /** The listener of the latest connection attempt. */
     UpstreamListener listener;
     Connection connection;
+    /** The upstream's connection age limit (rotation); null: none. */
+    java.time.Duration maxAge;
 
     @Override
     public Uni<UpstreamConnection> connect(String sessionId, UpstreamListener l) {
@@ -52,6 +54,11 @@ final class FakeProvider implements UpstreamProvider {
     @Override
     public boolean fatal(Throwable connectFailure) {
         return connectFailure instanceof SecurityException;
+    }
+
+    @Override
+    public java.util.Optional<java.time.Duration> maxSessionAge() {
+        return java.util.Optional.ofNullable(maxAge);
     }
 
     @Override

@@ -3,6 +3,7 @@ package realtime.gateway.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -54,12 +55,14 @@ public class GatewaySessionTest {
 
     /** Reconnects: 100 ms, doubling to 1 s, giving up after 5 s; 2 s of audio held meanwhile. */
     static final Reconnects RECONNECTS = new Reconnects(100, 1000, 5000, 2000);
+    /** Rotation (when the provider has an age limit): a standby 10 s before it, the move forced 5 s before. */
+    static final long ROTATE_BEFORE = 10_000;
 
     GatewaySession session(Duration maxDuration, UsageSink usage) {
         GatewaySession s = new GatewaySession("sess_test", TranscriptionConfig.defaults("gpt-4o-mini-transcribe"),
                 new SessionOwner("key", 10, maxDuration, usage), provider, CODEC, now::get,
                 new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "gpt-4o-mini-transcribe",
-                        new SessionHub.ReplayLimits(100, 60_000), RECONNECTS), scheduler, ended::add);
+                        new SessionHub.ReplayLimits(100, 60_000), RECONNECTS, ROTATE_BEFORE), scheduler, ended::add);
         s.subscribe(events);
         s.start();
         return s;
@@ -147,12 +150,130 @@ public class GatewaySessionTest {
     }
 
     @Test
-    public void aFailedConnectFailsTheSession() {
+    public void aRefusedFirstConnectFailsTheSessionAtOnce() {
         GatewaySession s = session();
-        provider.refuse(new java.io.IOException("connection refused"));
+        var answered = s.firstAnswer().toCompletableFuture();
+        provider.refuse(new java.net.ConnectException("Connection refused: localhost/127.0.0.1:1"));
+        assertTrue(answered.isDone());
         assertEquals(SessionState.FAILED, s.state());
-        assertTrue(s.status().reason().contains("connection refused"), s.status().reason());
+        assertEquals("upstream connection failed: connection refused (nothing accepts connections at the upstream's "
+                + "address)", s.status().reason(), "no address in what callers read");
         assertEquals(1000, events.closeCode);
+        assertEquals(1, provider.attempts.size(), "no retry");
+    }
+
+    @Test
+    public void aFirstConnectThatFailsInPassingRetriesWithTheUploadHeld() {
+        GatewaySession s = session();
+        var answered = s.firstAnswer().toCompletableFuture();
+        provider.refuse(new java.io.IOException("handshake timed out"));
+        assertTrue(answered.isDone(), "the create can answer: the session is retrying");
+        assertEquals(SessionState.CONNECTING, s.state());
+        Upload up = s.upload(new byte[48_000], AudioFormat.PCM16_24K, true).toCompletableFuture().join();
+        assertEquals(new Upload(Optional.empty(), 0, 48_000), up, "answered at once: nothing sent, all of it held");
+        assertTrue(events.types().contains(GatewayUpstreamEvent.RECONNECTING), "subscribers told of the retry");
+        advance(150);
+        assertEquals(2, provider.attempts.size());
+        FakeProvider.Connection conn = provider.open();
+        assertEquals(SessionState.ACTIVE, s.state());
+        assertEquals(List.of("session.update", "audio 48000", "input_audio_buffer.commit"), conn.sent);
+        assertEquals(0, s.snapshot().toCompletableFuture().join().upstream().reconnects(), "not a reconnect");
+        Upload sent = s.upload(new byte[4_800], AudioFormat.PCM16_24K, false).toCompletableFuture().join();
+        assertEquals(new Upload(Optional.empty(), 4_800, 0), sent);
+    }
+
+    @Test
+    public void aRotationMovesAtTheNextCommitAndTheOldConnectionFinishesItsTurn() {
+        provider.maxAge = Duration.ofSeconds(60);
+        GatewaySession s = session();
+        FakeProvider.Connection first = provider.open();
+        var firstListener = provider.listener;
+        firstListener.onFrame(MANUAL_TURNS);
+        result(s.appendAudio(new byte[48_000], AudioFormat.PCM16_24K));
+        advance(49_000);
+        assertEquals(1, provider.attempts.size(), "no standby before max-age − rotate-before");
+        advance(1_000);
+        assertEquals(2, provider.attempts.size(), "the standby opens 10 s before the limit");
+        FakeProvider.Connection second = provider.open();
+        assertEquals(List.of("session.update"), second.sent, "the effective configuration, before any audio");
+        assertTrue(second.updates.get(0).contains("\"turn_detection\":null"), second.updates.get(0));
+        result(s.appendAudio(new byte[24_000], AudioFormat.PCM16_24K));
+        result(s.commit());
+        result(s.appendAudio(new byte[9_600], AudioFormat.PCM16_24K));
+        assertEquals(List.of("session.update", "audio 48000", "audio 24000", "input_audio_buffer.commit"), first.sent,
+                "the turn in progress stays whole on the old connection");
+        assertEquals(List.of("session.update", "audio 9600"), second.sent, "audio after the commit goes to the new one");
+        assertNull(first.closedWith, "the old connection still owes the turn");
+        assertTrue(events.types().contains(GatewayUpstreamEvent.ROTATED));
+
+        var secondListener = provider.listener;
+        secondListener.onFrame(committed("item_2", null));
+        secondListener.onFrame(completed("item_2", "second"));
+        firstListener.onFrame(committed("item_1", null));
+        assertNull(first.closedWith);
+        firstListener.onFrame(completed("item_1", "first"));
+        assertEquals(1000, first.closedWith, "closed once its turn is done");
+        assertEquals(SessionState.ACTIVE, s.state());
+        Transcript.View t = s.transcript().toCompletableFuture().join();
+        assertEquals("first second", t.text(), "speech order across the two connections");
+        SessionSnapshot view = s.snapshot().toCompletableFuture().join();
+        assertEquals(1, view.upstream().rotations());
+        assertEquals(0, view.upstream().reconnects());
+        assertEquals(0, view.upstream().downtimeMs());
+        assertEquals(48_000 + 24_000 + 9_600, first.audioBytes + second.audioBytes, "every byte once");
+        firstListener.onClosed(1000, ""); // its close, asked for, is no drop
+        assertEquals(SessionState.ACTIVE, s.state());
+    }
+
+    @Test
+    public void aRotationInContinuousSpeechIsForcedBeforeTheLimitWithACommit() {
+        provider.maxAge = Duration.ofSeconds(60);
+        GatewaySession s = session();
+        FakeProvider.Connection first = provider.open();
+        var firstListener = provider.listener;
+        firstListener.onFrame("{\"type\":\"input_audio_buffer.speech_started\",\"event_id\":\"e1\","
+                + "\"audio_start_ms\":0,\"item_id\":\"item_1\"}");
+        result(s.appendAudio(new byte[48_000], AudioFormat.PCM16_24K));
+        long sent = 48_000;
+        advance(50_000);
+        FakeProvider.Connection second = provider.open();
+        for (int i = 0; i < 4; i++) {
+            result(s.appendAudio(new byte[48_000], AudioFormat.PCM16_24K));
+            sent += 48_000;
+            advance(1_000);
+        }
+        assertEquals(0, second.audioBytes, "still speaking: no move before the forced one");
+        advance(1_000); // 55 s: half of rotate-before left
+        assertEquals("input_audio_buffer.commit", first.sent.get(first.sent.size() - 1),
+                "the turn in progress is ended on the old connection");
+        result(s.appendAudio(new byte[48_000], AudioFormat.PCM16_24K));
+        sent += 48_000;
+        assertEquals(48_000, second.audioBytes);
+        assertEquals(sent, first.audioBytes + second.audioBytes, "no byte lost or sent twice");
+        assertTrue(events.texts.stream().anyMatch(t -> t.contains(GatewayUpstreamEvent.ROTATED)
+                && t.contains("the turn in progress was committed")));
+        firstListener.onFrame("{\"type\":\"error\",\"event_id\":\"e2\",\"error\":{\"type\":\"server_error\","
+                + "\"code\":\"server_error\",\"message\":\"The server had an error.\"}}");
+        assertEquals(1000, first.closedWith, "an error of the old connection ends only it");
+        assertEquals(SessionState.ACTIVE, s.state());
+    }
+
+    @Test
+    public void aStandbyThatDropsBeforeTheMoveIsOpenedAgain() {
+        provider.maxAge = Duration.ofSeconds(60);
+        GatewaySession s = session();
+        FakeProvider.Connection first = provider.open();
+        advance(50_000);
+        provider.refuse(new java.io.IOException("reset"));
+        assertEquals(2, provider.attempts.size());
+        advance(300);
+        assertEquals(3, provider.attempts.size(), "another standby after the backoff");
+        FakeProvider.Connection standby = provider.open();
+        result(s.appendAudio(new byte[4_800], AudioFormat.PCM16_24K));
+        assertEquals(4_800, standby.audioBytes, "silence (no speech heard): the move is immediate");
+        assertEquals(0, first.audioBytes);
+        assertEquals(1000, first.closedWith, "nothing owed: closed at once");
+        assertEquals(SessionState.ACTIVE, s.state());
     }
 
     static final String MANUAL_TURNS = "{\"type\":\"session.updated\",\"event_id\":\"u1\",\"session\":{\"type\":"
@@ -452,7 +573,7 @@ public class GatewaySessionTest {
         GatewaySession stuck = new GatewaySession("sess_stuck", TranscriptionConfig.defaults("m"),
                 new SessionOwner("key", 10, Duration.ofHours(1), UsageSink.NONE), other, CODEC, now::get,
                 new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "m", SessionHub.ReplayLimits.NONE,
-                        Reconnects.NEVER), scheduler, ended::add);
+                        Reconnects.NEVER, ROTATE_BEFORE), scheduler, ended::add);
         stuck.start();
         now.addAndGet(15_000);
         stuck.tick(now.get());
