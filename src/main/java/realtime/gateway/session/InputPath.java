@@ -73,6 +73,10 @@ final class InputPath {
     /** A connection to move to at the next turn boundary (a rotation), and what to do once moved. */
     private UpstreamConnection next;
     private java.util.function.Consumer<Boolean> onMoved;
+    /** Caller configuration updates sent and not yet confirmed by the upstream: sent again after a drop. */
+    private final ArrayDeque<Pending> unconfirmed = new ArrayDeque<>();
+    /** The gateway's own configuration updates on the main connection not yet confirmed (answered first). */
+    private int ownUpdates;
     /** The upstream's VAD heard speech start and not yet stop. */
     private boolean speaking;
 
@@ -178,6 +182,7 @@ final class InputPath {
         next = null;
         onMoved = null;
         speaking = false;
+        ownUpdates = 0;
     }
 
     /**
@@ -200,6 +205,10 @@ final class InputPath {
             }
         }
         replay.open().forEach(c -> again.add(resend(new Pending(c.audio(), c.format(), null, null))));
+        // Updates the old connection never confirmed go first, right after the effective configuration.
+        List<Pending> updates = new ArrayList<>();
+        unconfirmed.forEach(u -> updates.add(resend(u)));
+        again.addAll(0, updates);
         for (int i = again.size() - 1; i >= 0; i--) {
             queue.addFirst(again.get(i));
         }
@@ -211,6 +220,11 @@ final class InputPath {
     private static Pending resend(Pending p) {
         p.resend = true;
         return p;
+    }
+
+    /** The gateway sent the effective configuration on a new main connection (before anything queued). */
+    void ownUpdateSent() {
+        ownUpdates++;
     }
 
     /** The upstream is open: what was queued goes first. */
@@ -266,6 +280,10 @@ final class InputPath {
                     && u.session().audio() != null && u.session().audio().input() != null
                     && u.session().audio().input().format() != null) {
                 sessionFormat = TranscriptionConfig.format(u.session().audio().input().format());
+            }
+            if ((p.event instanceof ClientEvent.SessionUpdate || p.event instanceof ClientEvent.TranscriptionSessionUpdate)
+                    && !unconfirmed.contains(p)) {
+                unconfirmed.add(p);
             }
             if (p.raw != null) {
                 conn.sendRaw(p.raw);
@@ -343,6 +361,7 @@ final class InputPath {
         uncommittedMs = 0;
         retained.cleared();
         speaking = false;
+        ownUpdates = 0;
         java.util.function.Consumer<Boolean> moved = onMoved;
         onMoved = null;
         moved.accept(commitSent);
@@ -358,6 +377,14 @@ final class InputPath {
             speaking = true;
         } else if (main && event instanceof InputAudioEvent.SpeechStopped) {
             speaking = false;
+        }
+        if (main && (event instanceof realtime.gateway.event.SessionEvent.Updated
+                || event instanceof realtime.gateway.event.SessionEvent.TranscriptionUpdated)) {
+            if (ownUpdates > 0) {
+                ownUpdates--;
+            } else {
+                unconfirmed.poll();
+            }
         }
         if (event instanceof InputAudioEvent.Committed c) {
             if (main) {

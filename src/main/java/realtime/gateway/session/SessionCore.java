@@ -233,6 +233,7 @@ final class SessionCore implements UpstreamSteps.Session {
             return;
         }
         input.abandon();
+        link.firstAnswer().complete(null);
         link.close(1000, next == SessionState.FAILED ? "session failed" : "session closed");
         announce.publishSession(GatewayEvent.CLOSED, lifecycle.status());
         hub.closeAll(goingAway ? 1001 : 1000, goingAway ? "going away" : "session " + next.wire());

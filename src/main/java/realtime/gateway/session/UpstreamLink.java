@@ -72,6 +72,7 @@ final class UpstreamLink {
     private long downtimeMs;
     private int standbyGen;
     private UpstreamConnection standby;
+    private long standbyOpenedAt;
     private int retiringGen;
     private UpstreamConnection retiring;
     private long rotations;
@@ -94,7 +95,11 @@ final class UpstreamLink {
         this.events = e;
     }
 
-    /** Completes once the first connect has an answer: open, refused (the session has failed), or retrying. */
+    /**
+     * Completes once the first connect has an answer: the upstream's {@code session.created} (an upstream that
+     * refuses a key after the handshake sends an {@code error} instead), a refusal (the session has failed), or
+     * retrying.
+     */
     CompletableFuture<Void> firstAnswer() {
         return firstAnswer;
     }
@@ -185,7 +190,6 @@ final class UpstreamLink {
         reconnecting = false;
         scheduleRotation(gen);
         events.opened(c, replacement, down, attempt);
-        firstAnswer.complete(null);
     }
 
     private void failed(int gen, Throwable e) {
@@ -236,17 +240,21 @@ final class UpstreamLink {
 
     // ---- rotation ----------------------------------------------------------------------------------
 
-    /** Opens a standby ahead of the age limit of main connection {@code gen}; forces the move close to it. */
+    /**
+     * Opens a standby ahead of the age limit of main connection {@code gen} (open since {@link #openedAt});
+     * forces the move close to it.
+     */
     private void scheduleRotation(int gen) {
         if (!rotation.enabled()) {
             return;
         }
-        scheduler.schedule(rotation.maxAgeMs() - rotation.beforeMs(), () -> context.execute(() -> {
+        long age = clock.getAsLong() - openedAt;
+        scheduler.schedule(Math.max(1, rotation.maxAgeMs() - rotation.beforeMs() - age), () -> context.execute(() -> {
             if (gen == generation && conn != null) {
                 openStandby(gen, 0);
             }
         }));
-        scheduler.schedule(rotation.maxAgeMs() - rotation.beforeMs() / 2, () -> context.execute(() -> {
+        scheduler.schedule(Math.max(1, rotation.maxAgeMs() - rotation.beforeMs() / 2 - age), () -> context.execute(() -> {
             if (gen == generation && standby != null) {
                 events.handoverDue();
             }
@@ -265,6 +273,7 @@ final class UpstreamLink {
                         return;
                     }
                     standby = c;
+                    standbyOpenedAt = clock.getAsLong();
                     events.standbyOpened(c);
                 }),
                 e -> context.execute(() -> {
@@ -307,7 +316,7 @@ final class UpstreamLink {
         generation = standbyGen;
         standby = null;
         standbyGen = 0;
-        openedAt = clock.getAsLong();
+        openedAt = standbyOpenedAt; // the upstream counts its age from its own open, not from the move
         rotations++;
         int gen = generation;
         scheduleRotation(gen);

@@ -5,6 +5,7 @@ import org.jboss.logging.Logger;
 import realtime.gateway.audio.AudioFormat;
 import realtime.gateway.event.ClientEvent;
 import realtime.gateway.event.RealtimeCodec;
+import realtime.gateway.event.SessionEvent;
 import realtime.gateway.upstream.UpstreamConnection;
 import realtime.gateway.upstream.UpstreamProvider;
 
@@ -88,6 +89,7 @@ final class UpstreamSteps implements UpstreamLink.Events {
         }
         // The effective configuration: what callers set with session.update since the start, not the create body.
         conn.send(new ClientEvent.SessionUpdate(null, reactor.config().toWire()));
+        input.ownUpdateSent();
         if (!replacement) {
             session.transition(SessionState.ACTIVE, "upstream connected", null);
             input.connected(conn);
@@ -160,6 +162,9 @@ final class UpstreamSteps implements UpstreamLink.Events {
             announce.replaced(replaced[0], replaced[1]);
         }
         hub.publish(type, text, false);
+        if (SessionEvent.Created.TYPE.equals(type) || SessionEvent.TranscriptionCreated.TYPE.equals(type)) {
+            link.firstAnswer().complete(null);
+        }
         if (fatal != null && fatal.startsWith(EventReactor.RECONNECT) && lifecycle.state() == SessionState.ACTIVE
                 && link.canReconnect()) {
             drop(fatal.substring(EventReactor.RECONNECT.length()), null);

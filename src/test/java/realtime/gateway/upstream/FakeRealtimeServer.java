@@ -38,6 +38,15 @@ public final class FakeRealtimeServer {
     private HttpServer server;
     private volatile List<String> transcripts = List.of("hello world");
     private volatile boolean holdCompletions;
+    /** Turns transcribed so far, across connections: {@link #transcripts} are taken in this order. */
+    private final AtomicInteger turnCount = new AtomicInteger();
+    /** Handshakes still to refuse, and how (an HTTP status, or "invalid_api_key" after the upgrade). */
+    private final AtomicInteger refusals = new AtomicInteger();
+    private volatile String refusal = "503";
+    /** Close code for the next caller session.update (not the gateway's first one on a connection); 0: none. */
+    private final AtomicInteger dropOnUpdate = new AtomicInteger();
+    /** Each connection ends itself this long after it opened, as OpenAI's GA does at its cap; 0: never. */
+    private volatile long maxAgeMs;
 
     public FakeRealtimeServer start() {
         CompletableFuture<HttpServer> started = new CompletableFuture<>();
@@ -71,6 +80,25 @@ public final class FakeRealtimeServer {
         this.holdCompletions = hold;
     }
 
+    /**
+     * The next {@code n} connects are refused: {@code how} is an HTTP status for the handshake ("401", "503"),
+     * or "invalid_api_key" for an upgrade followed by an error event and close 3000, as OpenAI does.
+     */
+    public void refuse(int n, String how) {
+        refusal = how;
+        refusals.set(n);
+    }
+
+    /** The next session.update a caller sends is answered by closing the connection with {@code code}. */
+    public void dropOnNextCallerUpdate(int code) {
+        dropOnUpdate.set(code);
+    }
+
+    /** Every connection opened from now on closes itself with 1001 once {@code ms} old (0: never). */
+    public void maxAge(long ms) {
+        maxAgeMs = ms;
+    }
+
     public List<Conn> connections() {
         return connections;
     }
@@ -89,6 +117,10 @@ public final class FakeRealtimeServer {
     public void reset() {
         transcripts = List.of("hello world");
         holdCompletions = false;
+        turnCount.set(0);
+        refusals.set(0);
+        dropOnUpdate.set(0);
+        maxAgeMs = 0;
     }
 
     private void accept(ServerWebSocket ws) {
@@ -96,7 +128,12 @@ public final class FakeRealtimeServer {
             ws.reject(404);
             return;
         }
-        Conn c = new Conn(ws, connections.size());
+        boolean refuse = refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        if (refuse && !"invalid_api_key".equals(refusal)) {
+            ws.reject(Integer.parseInt(refusal));
+            return;
+        }
+        Conn c = new Conn(ws, connections.size(), refuse);
         connections.add(c);
         c.open();
     }
@@ -128,7 +165,11 @@ public final class FakeRealtimeServer {
         private int events;
         private final List<String> held = new ArrayList<>();
 
-        Conn(ServerWebSocket ws, int index) {
+        private final boolean badKey;
+        private int updates;
+
+        Conn(ServerWebSocket ws, int index, boolean badKey) {
+            this.badKey = badKey;
             this.ws = ws;
             this.index = index;
             this.path = ws.path();
@@ -145,7 +186,7 @@ public final class FakeRealtimeServer {
 
         void open() {
             ws.closeHandler(v -> closeCode = ws.closeStatusCode() == null ? 1006 : (int) ws.closeStatusCode());
-            if (!("Bearer " + KEY).equals(headers.get("Authorization"))) {
+            if (badKey || !("Bearer " + KEY).equals(headers.get("Authorization"))) {
                 send(error("invalid_request_error", "invalid_api_key", "Incorrect API key provided.", null, null));
                 close(3000, "invalid_request_error.invalid_api_key");
                 return;
@@ -157,6 +198,10 @@ public final class FakeRealtimeServer {
             }
             ws.textMessageHandler(this::onText);
             send(sessionEvent(beta ? "transcription_session.created" : "session.created"));
+            long age = maxAgeMs;
+            if (age > 0) {
+                vertx.setTimer(age, t -> close(1001, "Your session hit the maximum duration of " + age + " ms."));
+            }
         }
 
         /** Sends any text as-is. */
@@ -215,7 +260,10 @@ public final class FakeRealtimeServer {
             switch (type) {
                 case "session.update" -> {
                     JsonNode s = ev.path("session");
-                    if (beta) {
+                    int drop = ++updates > 1 ? dropOnUpdate.getAndSet(0) : 0;
+                    if (drop != 0) {
+                        ws.close((short) drop, "dropped during session.update");
+                    } else if (beta) {
                         send(error("invalid_request_error", "invalid_value", "Invalid value: 'session.update'.", "type",
                                 clientId));
                     } else if (!"transcription".equals(s.path("type").asText())) {
@@ -322,7 +370,8 @@ public final class FakeRealtimeServer {
         private void turn(String item) {
             long ms = bufferedSamples / 24;
             bufferedSamples = 0;
-            String text = transcripts.get(turns++ % transcripts.size());
+            turns++;
+            String text = transcripts.get((turnCount.getAndIncrement()) % transcripts.size());
             ObjectNode committed = obj("input_audio_buffer.committed");
             if (previousItem == null) {
                 committed.putNull("previous_item_id");
