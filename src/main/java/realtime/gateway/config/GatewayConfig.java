@@ -126,7 +126,7 @@ public interface GatewayConfig {
         /** The upstream API key; set through the {@code OPENAI_API_KEY} environment variable. No default. */
         Optional<String> apiKey();
 
-        /** How long opening the upstream socket may take before the session fails. Default 10 s. */
+        /** How long one attempt to open the upstream socket may take (a timeout is retried like a drop). Default 10 s. */
         @WithDefault("10s")
         Duration connectTimeout();
 

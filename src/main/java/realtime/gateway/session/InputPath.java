@@ -1,7 +1,6 @@
 package realtime.gateway.session;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -11,10 +10,7 @@ import java.util.concurrent.Executor;
 
 import realtime.gateway.audio.AudioFormat;
 import realtime.gateway.event.ClientEvent;
-import realtime.gateway.event.InputAudioEvent;
 import realtime.gateway.event.ServerEvent;
-import realtime.gateway.event.SystemEvent;
-import realtime.gateway.event.TranscriptionEvent;
 import realtime.gateway.upstream.UpstreamConnection;
 
 /**
@@ -25,31 +21,6 @@ import realtime.gateway.upstream.UpstreamConnection;
  */
 final class InputPath {
 
-    /** One caller input, sent whole or in chunks. */
-    private static final class Pending {
-        final byte[] audio;
-        final AudioFormat format;
-        final ClientEvent event;
-        final String raw;
-        final CompletableFuture<Optional<Refusal>> done = new CompletableFuture<>();
-        /** A commit sent only if at least 100 ms are uncommitted when its turn comes. */
-        boolean ifAudio;
-        /** Sent again after a reconnect: already charged and counted, nobody waits for it. */
-        boolean resend;
-        int offset;
-
-        Pending(byte[] audio, AudioFormat format, ClientEvent event, String raw) {
-            this.audio = audio;
-            this.format = format;
-            this.event = event;
-            this.raw = raw;
-        }
-
-        double unsentMs() {
-            return audio == null ? 0 : format.millis(audio.length - offset);
-        }
-    }
-
     private final String sessionId;
     private final Lifecycle lifecycle;
     private final EventReactor reactor;
@@ -57,28 +28,20 @@ final class InputPath {
     private final Executor context;
     private final int chunkBytes;
     private final int maxQueued;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private final RetainedAudio retained;
+    private final ArrayDeque<PendingInput> queue = new ArrayDeque<>();
+    private final BufferMirror mirror;
     private final long maxBufferedMs;
     /** Audio waiting in the queue, in ms. */
     private double queuedMs;
     private UpstreamConnection upstream;
     private boolean awaitingDrain;
     private AudioFormat sessionFormat;
-    /** Audio sent since the last commit or clear (ours or the VAD's), in ms. */
-    private double uncommittedMs;
     private long bytesSent;
     private double msSent;
     private double resentMs;
     /** A connection to move to at the next turn boundary (a rotation), and what to do once moved. */
     private UpstreamConnection next;
     private java.util.function.Consumer<Boolean> onMoved;
-    /** Caller configuration updates sent and not yet confirmed by the upstream: sent again after a drop. */
-    private final ArrayDeque<Pending> unconfirmed = new ArrayDeque<>();
-    /** The gateway's own configuration updates on the main connection not yet confirmed (answered first). */
-    private int ownUpdates;
-    /** The upstream's VAD heard speech start and not yet stop. */
-    private boolean speaking;
 
     /**
      * @param chunkBytes the largest append, in bytes of the session's format (other formats: same duration)
@@ -95,16 +58,12 @@ final class InputPath {
         this.maxQueued = maxQueued;
         this.sessionFormat = sessionFormat;
         this.maxBufferedMs = maxBufferedMs;
-        // What is kept for a reconnect is the pending audio itself, but never more than 5 minutes of it.
-        this.retained = new RetainedAudio(300_000);
+        this.mirror = new BufferMirror(reactor);
     }
 
     CompletionStage<Optional<Refusal>> audio(byte[] audio, AudioFormat format) {
-        Optional<Refusal> no = admit();
-        if (no.isEmpty()) {
-            no = owner.chargeAudio(format.millis(audio.length)).map(q -> q);
-        }
-        return no.isPresent() ? CompletableFuture.completedFuture(no) : enqueue(new Pending(audio, format, null, null));
+        Optional<Refusal> no = admitAudio(audio, format);
+        return no.isPresent() ? CompletableFuture.completedFuture(no) : enqueue(new PendingInput(audio, format, null, null));
     }
 
     /**
@@ -113,17 +72,14 @@ final class InputPath {
      * kept waiting on an upstream that may take a minute to come back.
      */
     CompletionStage<Upload> upload(byte[] audio, AudioFormat format, boolean commit) {
-        Optional<Refusal> no = admit();
-        if (no.isEmpty()) {
-            no = owner.chargeAudio(format.millis(audio.length)).map(q -> q);
-        }
+        Optional<Refusal> no = admitAudio(audio, format);
         if (no.isPresent()) {
             return CompletableFuture.completedFuture(new Upload(no, 0, 0));
         }
-        Pending p = new Pending(audio, format, null, null);
+        PendingInput p = new PendingInput(audio, format, null, null);
         CompletionStage<Optional<Refusal>> last = enqueue(p);
         if (commit) {
-            last = enqueue(new Pending(null, null, new ClientEvent.InputAudioBufferCommit(null), null));
+            last = enqueue(new PendingInput(null, null, new ClientEvent.InputAudioBufferCommit(null), null));
         }
         CompletableFuture<Upload> out = new CompletableFuture<>();
         last.thenAccept(r -> out.complete(new Upload(r, r.isPresent() ? p.offset : audio.length, 0)));
@@ -135,20 +91,26 @@ final class InputPath {
 
     CompletionStage<Optional<Refusal>> event(ClientEvent event) {
         Optional<Refusal> no = admit();
-        return no.isPresent() ? CompletableFuture.completedFuture(no) : enqueue(new Pending(null, null, event, null));
+        return no.isPresent() ? CompletableFuture.completedFuture(no) : enqueue(new PendingInput(null, null, event, null));
     }
 
     /** A validated client frame to forward as it was written. */
     CompletionStage<Optional<Refusal>> raw(String text, ClientEvent parsed) {
         Optional<Refusal> no = admit();
-        return no.isPresent() ? CompletableFuture.completedFuture(no) : enqueue(new Pending(null, null, parsed, text));
+        return no.isPresent() ? CompletableFuture.completedFuture(no) : enqueue(new PendingInput(null, null, parsed, text));
     }
 
     /** The commit that ends a session at a limit: after everything queued, whatever the state. */
     void finalCommit() {
-        Pending commit = new Pending(null, null, new ClientEvent.InputAudioBufferCommit(null), null);
+        PendingInput commit = new PendingInput(null, null, new ClientEvent.InputAudioBufferCommit(null), null);
         commit.ifAudio = true;
         enqueue(commit);
+    }
+
+    /** Admitted and charged to the owner's audio quota, or refused. */
+    private Optional<Refusal> admitAudio(byte[] audio, AudioFormat format) {
+        Optional<Refusal> no = admit();
+        return no.isPresent() ? no : owner.chargeAudio(format.millis(audio.length)).map(q -> q);
     }
 
     private Optional<Refusal> admit() {
@@ -168,7 +130,7 @@ final class InputPath {
         return Optional.empty();
     }
 
-    private CompletionStage<Optional<Refusal>> enqueue(Pending p) {
+    private CompletionStage<Optional<Refusal>> enqueue(PendingInput p) {
         queue.add(p);
         queuedMs += p.unsentMs();
         pump();
@@ -181,8 +143,7 @@ final class InputPath {
         awaitingDrain = false;
         next = null;
         onMoved = null;
-        speaking = false;
-        ownUpdates = 0;
+        mirror.newConnection();
     }
 
     /**
@@ -192,39 +153,17 @@ final class InputPath {
      * @return the item ids of the turns sent again, in order: the upstream will answer them with new ids
      */
     List<String> reconnected(UpstreamConnection conn, boolean manualCommits) {
-        RetainedAudio.Replay replay = retained.take();
-        List<Pending> again = new ArrayList<>();
-        List<String> turns = new ArrayList<>();
-        for (RetainedAudio.Turn t : replay.turns()) {
-            t.chunks().forEach(c -> again.add(resend(new Pending(c.audio(), c.format(), null, null))));
-            if (manualCommits) {
-                again.add(resend(new Pending(null, null, new ClientEvent.InputAudioBufferCommit(null), null)));
-            }
-            if (t.itemId() != null) {
-                turns.add(t.itemId());
-            }
+        BufferMirror.Replay replay = mirror.replay(manualCommits);
+        for (int i = replay.inputs().size() - 1; i >= 0; i--) {
+            queue.addFirst(replay.inputs().get(i));
         }
-        replay.open().forEach(c -> again.add(resend(new Pending(c.audio(), c.format(), null, null))));
-        // Updates the old connection never confirmed go first, right after the effective configuration.
-        List<Pending> updates = new ArrayList<>();
-        unconfirmed.forEach(u -> updates.add(resend(u)));
-        again.addAll(0, updates);
-        for (int i = again.size() - 1; i >= 0; i--) {
-            queue.addFirst(again.get(i));
-        }
-        uncommittedMs = 0;
         connected(conn);
-        return turns;
-    }
-
-    private static Pending resend(Pending p) {
-        p.resend = true;
-        return p;
+        return replay.turns();
     }
 
     /** The gateway sent the effective configuration on a new main connection (before anything queued). */
     void ownUpdateSent() {
-        ownUpdates++;
+        mirror.ownUpdateSent();
     }
 
     /** The upstream is open: what was queued goes first. */
@@ -247,8 +186,8 @@ final class InputPath {
                 }
                 return;
             }
-            Pending p = queue.peek();
-            if (next != null && p.audio != null && atTurnBoundary()) {
+            PendingInput p = queue.peek();
+            if (next != null && p.audio != null && mirror.atTurnBoundary()) {
                 moveToNext(false);
                 conn = upstream;
                 continue;
@@ -264,26 +203,22 @@ final class InputPath {
     }
 
     /** Sends one chunk of {@code p}; true when all of it is sent. */
-    private boolean sendSome(UpstreamConnection conn, Pending p) {
+    private boolean sendSome(UpstreamConnection conn, PendingInput p) {
         if (p.audio == null) {
-            if (p.ifAudio && uncommittedMs < 100) {
+            if (p.ifAudio && !mirror.worthCommitting()) {
                 return true; // nothing worth committing: the upstream would answer commit_empty
             }
             if (p.event instanceof ClientEvent.InputAudioBufferCommit) {
-                reactor.commitSent();
-                retained.commitSent();
-                uncommittedMs = 0;
+                mirror.commitSent();
             } else if (p.event instanceof ClientEvent.InputAudioBufferClear) {
-                uncommittedMs = 0;
-                retained.cleared();
+                mirror.cleared();
             } else if (p.event instanceof ClientEvent.SessionUpdate u && u.session() != null
                     && u.session().audio() != null && u.session().audio().input() != null
                     && u.session().audio().input().format() != null) {
                 sessionFormat = TranscriptionConfig.format(u.session().audio().input().format());
             }
-            if ((p.event instanceof ClientEvent.SessionUpdate || p.event instanceof ClientEvent.TranscriptionSessionUpdate)
-                    && !unconfirmed.contains(p)) {
-                unconfirmed.add(p);
+            if (p.event instanceof ClientEvent.SessionUpdate || p.event instanceof ClientEvent.TranscriptionSessionUpdate) {
+                mirror.updateSent(p);
             }
             if (p.raw != null) {
                 conn.sendRaw(p.raw);
@@ -298,10 +233,9 @@ final class InputPath {
         byte[] chunk = p.offset == 0 && len == p.audio.length ? p.audio
                 : Arrays.copyOfRange(p.audio, p.offset, p.offset + len);
         conn.appendAudio(chunk, p.format);
-        retained.sent(chunk, p.format);
+        mirror.audioSent(chunk, p.format);
         p.offset += len;
         double ms = p.format.millis(len);
-        uncommittedMs += ms;
         if (!p.resend) {
             bytesSent += len;
             msSent += ms;
@@ -319,7 +253,7 @@ final class InputPath {
     void standby(UpstreamConnection standby, java.util.function.Consumer<Boolean> moved) {
         next = standby;
         onMoved = moved;
-        if (upstream != null && atTurnBoundary()) {
+        if (upstream != null && mirror.atTurnBoundary()) {
             moveToNext(false);
             pump();
         }
@@ -336,69 +270,28 @@ final class InputPath {
         if (next == null || upstream == null) {
             return;
         }
-        boolean commit = !atTurnBoundary() && uncommittedMs >= 100;
+        boolean commit = !mirror.atTurnBoundary() && mirror.worthCommitting();
         if (commit) {
             upstream.send(new ClientEvent.InputAudioBufferCommit(null));
-            reactor.commitSent();
-            retained.commitSent();
+            mirror.commitSent();
         }
         moveToNext(commit);
         pump();
-    }
-
-    /**
-     * Between turns: nothing sent since the last commit, or the upstream's VAD hears no speech (what the old
-     * connection still holds uncommitted is silence, and stays there).
-     */
-    private boolean atTurnBoundary() {
-        return !speaking && (uncommittedMs == 0 || reactor.config().turnDetection().isPresent());
     }
 
     private void moveToNext(boolean commitSent) {
         upstream = next;
         next = null;
         awaitingDrain = false;
-        uncommittedMs = 0;
-        retained.cleared();
-        speaking = false;
-        ownUpdates = 0;
+        mirror.moved();
         java.util.function.Consumer<Boolean> moved = onMoved;
         onMoved = null;
         moved.accept(commitSent);
     }
 
-    /**
-     * What the input path learns from an upstream event: turns committed, transcribed, refused. Only the main
-     * connection's events say anything about the audio being sent now ({@code main}); a retiring one's only
-     * settle the turns it still holds.
-     */
+    /** What the upstream said, for the mirror of its buffer. */
     void learn(ServerEvent event, boolean main) {
-        if (main && event instanceof InputAudioEvent.SpeechStarted) {
-            speaking = true;
-        } else if (main && event instanceof InputAudioEvent.SpeechStopped) {
-            speaking = false;
-        }
-        if (main && (event instanceof realtime.gateway.event.SessionEvent.Updated
-                || event instanceof realtime.gateway.event.SessionEvent.TranscriptionUpdated)) {
-            if (ownUpdates > 0) {
-                ownUpdates--;
-            } else {
-                unconfirmed.poll();
-            }
-        }
-        if (event instanceof InputAudioEvent.Committed c) {
-            if (main) {
-                uncommittedMs = 0;
-            }
-            retained.committed(c.itemId());
-        } else if (event instanceof TranscriptionEvent.Completed c) {
-            retained.done(c.itemId());
-        } else if (event instanceof TranscriptionEvent.Failed f) {
-            retained.done(f.itemId());
-        } else if (event instanceof SystemEvent.Error e && e.error() != null && e.error().code() != null
-                && e.error().code().orElse("").contains("commit_empty")) {
-            retained.commitRefused();
-        }
+        mirror.learn(event, main);
     }
 
     /** Audio sent again after reconnects, in ms. */
@@ -408,14 +301,14 @@ final class InputPath {
 
     /** Audio kept for a reconnect now, in ms. */
     long retainedMs() {
-        return (long) retained.keptMs();
+        return (long) mirror.retainedMs();
     }
 
     /** Drops everything queued: refused as closed, unsent audio refunded to the owner. */
     void abandon() {
         upstream = null;
         queuedMs = 0;
-        for (Pending p; (p = queue.poll()) != null;) {
+        for (PendingInput p; (p = queue.poll()) != null;) {
             double ms = p.unsentMs();
             if (ms > 0 && !p.resend) {
                 owner.refundAudio(ms);

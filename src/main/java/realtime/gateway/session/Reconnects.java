@@ -22,4 +22,15 @@ public record Reconnects(long initialMs, long maxMs, long giveUpMs, long maxBuff
     boolean enabled() {
         return giveUpMs > 0;
     }
+
+    /** A connect failure in words for callers: no addresses (they are the operator's business, and logged). */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused (nothing accepts connections at the upstream's address)";
+            }
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
 }

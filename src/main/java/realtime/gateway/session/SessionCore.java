@@ -51,7 +51,7 @@ final class SessionCore implements UpstreamSteps.Session {
             RealtimeCodec codec, LongSupplier clock, GatewaySession.Limits limits, Mailbox mailbox, Runnable onEnd,
             Function<Integer, UpstreamListener> links, Scheduler scheduler, DoubleSupplier random) {
         this.link = new UpstreamLink(id, provider, links, mailbox, scheduler, random, clock, limits.reconnect(),
-                new UpstreamLink.Rotation(provider.maxSessionAge().map(java.time.Duration::toMillis).orElse(0L),
+                new Rotation(provider.maxSessionAge().map(java.time.Duration::toMillis).orElse(0L),
                         limits.rotateBeforeMs()));
         this.id = id;
         this.owner = owner;

@@ -39,15 +39,6 @@ final class UpstreamLink {
         void handoverDue();
     }
 
-    /** The upstream's age limit and how long before it a session moves to a new connection. */
-    record Rotation(long maxAgeMs, long beforeMs) {
-        static final Rotation NONE = new Rotation(0, 0);
-
-        boolean enabled() {
-            return maxAgeMs > 0 && beforeMs > 0 && beforeMs < maxAgeMs;
-        }
-    }
-
     private final String sessionId;
     private final UpstreamProvider provider;
     private final Function<Integer, UpstreamListener> listeners;
@@ -196,7 +187,7 @@ final class UpstreamLink {
         if (gen != generation) {
             return;
         }
-        String why = "upstream connection failed: " + describe(e);
+        String why = "upstream connection failed: " + Reconnects.describe(e);
         long down = clock.getAsLong() - droppedAt;
         if (!everOpened && !reconnecting && (provider.refusedAtStart(e) || !policy.enabled())) {
             events.unreachable(why);
@@ -213,17 +204,6 @@ final class UpstreamLink {
             retry(why);
         }
         firstAnswer.complete(null);
-    }
-
-    /** A connect failure in words for callers: no addresses (they are the operator's business, and logged). */
-    static String describe(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException) {
-                return "connection refused (nothing accepts connections at the upstream's address)";
-            }
-        }
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     private void retry(String cause) {
@@ -248,13 +228,13 @@ final class UpstreamLink {
         if (!rotation.enabled()) {
             return;
         }
-        long age = clock.getAsLong() - openedAt;
-        scheduler.schedule(Math.max(1, rotation.maxAgeMs() - rotation.beforeMs() - age), () -> context.execute(() -> {
+        long now = clock.getAsLong();
+        scheduler.schedule(rotation.standbyAt(openedAt) - now, () -> context.execute(() -> {
             if (gen == generation && conn != null) {
                 openStandby(gen, 0);
             }
         }));
-        scheduler.schedule(Math.max(1, rotation.maxAgeMs() - rotation.beforeMs() / 2 - age), () -> context.execute(() -> {
+        scheduler.schedule(rotation.forceAt(openedAt) - now, () -> context.execute(() -> {
             if (gen == generation && standby != null) {
                 events.handoverDue();
             }
@@ -287,7 +267,7 @@ final class UpstreamLink {
     /** A standby that failed or dropped before the move: another, after the backoff, while there is time. */
     private void retryStandby(int mainGen, int tries) {
         long delay = policy.delay(tries, random);
-        if (clock.getAsLong() + delay >= openedAt + rotation.maxAgeMs() - rotation.beforeMs() / 2) {
+        if (clock.getAsLong() + delay >= rotation.forceAt(openedAt)) {
             return; // too late: the age limit will end the connection, and that is a reconnect
         }
         scheduler.schedule(delay, () -> context.execute(() -> {
