@@ -70,9 +70,10 @@ public final class FakeRealtimeServer {
         return "ws://127.0.0.1:" + port() + "/v1/realtime";
     }
 
-    /** Texts used for successive turns (cycled). */
+    /** Texts used for successive turns from now on, across connections, starting with the first (cycled). */
     public void transcripts(List<String> texts) {
         this.transcripts = List.copyOf(texts);
+        turnCount.set(0);
     }
 
     /** While on, {@code completed} events are held back; {@link Conn#releaseCompletionsReversed()} sends them. */
