@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.upstream.UpstreamProvider;
 import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.event.Session;
 import realtime.gateway.session.ConfigValidation;
@@ -46,9 +47,11 @@ public class TranscriptionConfigs {
 
     private final ObjectMapper mapper = RealtimeCodec.newMapper();
     private final GatewayConfig config;
+    private final UpstreamProvider provider;
 
-    public TranscriptionConfigs(GatewayConfig config) {
+    public TranscriptionConfigs(GatewayConfig config, UpstreamProvider provider) {
         this.config = config;
+        this.provider = provider;
     }
 
     /** Parses and validates a beta REST body ({@code null} or empty = {@code {}}). */
@@ -67,7 +70,7 @@ public class TranscriptionConfigs {
                 req.turnDetection(), req.inputAudioNoiseReduction(), req.include()), "");
         Integer seconds = req.clientSecret() == null || req.clientSecret().expiresAt() == null ? null
                 : expiry(req.clientSecret().expiresAt(), "client_secret.expires_at");
-        return new Accepted(effective(ga), ttl(seconds));
+        return new Accepted(effective(ga, "input_audio_transcription.language"), ttl(seconds));
     }
 
     /** Parses and validates a GA {@code client_secrets} body; only {@code session.type: transcription}. */
@@ -103,12 +106,20 @@ public class TranscriptionConfigs {
         }
         ConfigValidation.validate(ga, p -> "session." + p);
         Integer seconds = req.expiresAfter() == null ? null : expiry(req.expiresAfter(), "expires_after");
-        return new Accepted(effective(ga), ttl(seconds));
+        return new Accepted(effective(ga, "session.audio.input.transcription.language"), ttl(seconds));
     }
 
-    /** The configuration a new session starts with: the caller's, with the gateway's defaults filled in. */
-    private TranscriptionConfig effective(Session ga) {
-        return TranscriptionConfig.of(ga, config.upstream().defaultTranscriptionModel());
+    /**
+     * The configuration a new session starts with: the caller's, with the gateway's defaults filled in; a
+     * language the upstream cannot transcribe is refused naming {@code languageParam}.
+     */
+    private TranscriptionConfig effective(Session ga, String languageParam) {
+        TranscriptionConfig c = TranscriptionConfig.of(ga, config.upstream().defaultTranscriptionModel());
+        c.transcription().map(TranscriptionConfig.Transcription::language).flatMap(provider::refuseLanguage)
+                .ifPresent(why -> {
+                    throw Refusal.invalid(languageParam, "unsupported_language", why);
+                });
+        return c;
     }
 
     private Duration ttl(Integer seconds) {

@@ -234,23 +234,21 @@ public interface GatewayConfig {
         int maxQueuedWhileConnecting();
     }
 
-    /** {@code gateway.local.*}: the offline engine (CMU Sphinx4, US English). */
+    /** {@code gateway.local.*}: the offline engine (Vosk, US English). */
     interface Local {
 
-        /** Recognizers loaded at once (each holds the model, about 170 MB of heap). Default: the number of cores. */
-        Optional<Integer> poolSize();
+        /**
+         * Recognizers kept warm (each about 60 MB of native memory); turns queue for them, finals first.
+         * Default 2.
+         */
+        @WithDefault("2")
+        int poolSize();
 
-        /** Decoder absolute beam width (stock Sphinx: 20000; narrower is faster). Default 3000. */
-        @WithDefault("3000")
-        int absoluteBeamWidth();
-
-        /** Decoder relative beam width. Default 1e-45. */
-        @WithDefault("1e-45")
-        double relativeBeamWidth();
-
-        /** Decoder absolute word beam width. Default 40. */
-        @WithDefault("40")
-        int wordBeamWidth();
+        /**
+         * Where the Vosk model is extracted at the first start (about 70 MB) and found by later ones. Default:
+         * {@code realtime-gateway/vosk-model-en-0.3.45} under the system's temporary directory.
+         */
+        Optional<String> modelDir();
     }
 
     /** {@code gateway.fanout.*}. */

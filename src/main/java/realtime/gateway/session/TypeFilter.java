@@ -12,6 +12,11 @@ import java.util.Set;
 public final class TypeFilter {
 
     public static final TypeFilter ALL = new TypeFilter(Set.of(), List.of());
+    /**
+     * Every type OpenAI's protocol has, none of the gateway's own ({@code gateway.*}, such as the local
+     * engine's partial captions): what a {@code /v1/realtime} producer sees, as it would from OpenAI.
+     */
+    public static final TypeFilter OPENAI_ONLY = new TypeFilter(Set.of(), List.of());
 
     private final Set<String> exact;
     private final List<String> prefixes;
@@ -48,6 +53,9 @@ public final class TypeFilter {
     public boolean matches(String type) {
         if (this == ALL) {
             return true;
+        }
+        if (this == OPENAI_ONLY) {
+            return type == null || !type.startsWith("gateway.");
         }
         if (type == null) {
             return false;

@@ -103,6 +103,11 @@ public final class UpstreamHealth {
         }
 
         @Override
+        public Optional<String> refuseLanguage(String language) {
+            return inner.refuseLanguage(language);
+        }
+
+        @Override
         public String name() {
             return inner.name();
         }

@@ -62,6 +62,14 @@ public interface UpstreamProvider {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Why this provider cannot transcribe {@code language} (an ISO-639-1 code), in words for the caller; empty
+     * when it can. The local engine knows English only.
+     */
+    default java.util.Optional<String> refuseLanguage(String language) {
+        return java.util.Optional.empty();
+    }
+
     /** A short name for logs and the session view. */
     String name();
 }

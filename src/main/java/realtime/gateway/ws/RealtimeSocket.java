@@ -50,7 +50,7 @@ public class RealtimeSocket {
             });
             return;
         }
-        ConnectionSubscriber sub = new ConnectionSubscriber(connection, TypeFilter.ALL, false, false,
+        ConnectionSubscriber sub = new ConnectionSubscriber(connection, TypeFilter.OPENAI_ONLY, false, false,
                 config.fanout().maxPending());
         connection.userData().put(Keys.SUBSCRIBER, sub);
         s.producerAttached();

@@ -158,7 +158,7 @@ public final class LocalEngineBench {
     }
 
     private void accuracy() throws Exception {
-        Map<String, String> refs = references();
+        Map<String, String> refs = realtime.gateway.testing.Wer.references();
         int errors = 0;
         int words = 0;
         double audioS = 0;
@@ -172,14 +172,13 @@ public final class LocalEngineBench {
             w.post("audio/wav", wav, true);
             String hyp = w.await("conversation.item.input_audio_transcription.completed", 60_000).path("transcript").asText();
             double took = (System.nanoTime() - sent) / 1e9;
-            String[] ref = normalise(refs.get(clip));
-            String[] got = normalise(hyp);
-            int e = editDistance(ref, got);
+            int e = realtime.gateway.testing.Wer.errors(refs.get(clip), hyp);
+            int n = realtime.gateway.testing.Wer.words(refs.get(clip));
             errors += e;
-            words += ref.length;
+            words += n;
             audioS += seconds;
             decodeS += took;
-            System.out.printf("  %-44s WER %5.1f%%  RTF %.2f  \"%s\"%n", clip, 100.0 * e / ref.length, took / seconds, hyp);
+            System.out.printf("  %-44s WER %5.1f%%  RTF %.2f  \"%s\"%n", clip, 100.0 * e / n, took / seconds, hyp);
             w.close();
         }
         System.out.printf("  overall: WER %.1f%% (%d errors / %d words), RTF %.2f (%.1f s to transcribe %.1f s of audio)%n",
@@ -277,45 +276,6 @@ public final class LocalEngineBench {
         List<Double> s = new ArrayList<>(v);
         s.sort(Double::compare);
         return String.format("median %.0f (min %.0f, max %.0f)", s.get(s.size() / 2), s.get(0), s.get(s.size() - 1));
-    }
-
-    private static Map<String, String> references() throws Exception {
-        Map<String, String> m = new HashMap<>();
-        for (String line : new String(resource("/audio/librivox.transcription"), StandardCharsets.UTF_8).split("\n")) {
-            int open = line.lastIndexOf('(');
-            if (open > 0) {
-                String id = line.substring(open + 1, line.lastIndexOf(')'));
-                m.put(id, line.substring(0, open).replace("<s>", "").replace("</s>", "").strip());
-            }
-        }
-        return m;
-    }
-
-    /** Lower case, punctuation removed, and the dictionary's abbreviations spelt out. */
-    static String[] normalise(String s) {
-        String t = s.toLowerCase().replaceAll("[^a-z' ]", " ").replaceAll("\\bmr\\b", "mister")
-                .replaceAll("\\bmrs\\b", "missus").strip();
-        return t.isEmpty() ? new String[0] : t.split("\\s+");
-    }
-
-    /** Word-level Levenshtein distance (substitutions + deletions + insertions). */
-    static int editDistance(String[] ref, String[] hyp) {
-        int[] prev = new int[hyp.length + 1];
-        int[] cur = new int[hyp.length + 1];
-        for (int j = 0; j <= hyp.length; j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= ref.length; i++) {
-            cur[0] = i;
-            for (int j = 1; j <= hyp.length; j++) {
-                int sub = prev[j - 1] + (ref[i - 1].equals(hyp[j - 1]) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[hyp.length];
     }
 
     private static byte[] resource(String path) throws Exception {

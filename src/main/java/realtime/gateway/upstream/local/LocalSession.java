@@ -26,22 +26,26 @@ import realtime.gateway.event.SessionEvent;
 import realtime.gateway.event.TranscriptionEvent;
 import realtime.gateway.upstream.UpstreamConnection;
 import realtime.gateway.upstream.UpstreamListener;
+import realtime.gateway.vad.SpeechDetector;
+import realtime.gateway.vad.SpeechModel;
 
 /**
  * One local transcription session, speaking the GA event sequence of protocol.md §f.2: a configured
- * session, voice activity detection that honours {@code threshold}, {@code prefix_padding_ms} and
- * {@code silence_duration_ms}, committed turns with their items, transcription deltas as the decoder
- * finishes segments, and {@code completed} with {@code duration} usage. With turn detection off only
- * explicit commits make items. All state is touched on one serial executor, so events leave in order.
+ * session; voice activity detection (a {@link SpeechDetector}) that honours {@code threshold},
+ * {@code prefix_padding_ms} and {@code silence_duration_ms}; committed turns with their items; while a turn
+ * is spoken, {@code gateway.transcription.partial} captions; once it ends, one delta per word and
+ * {@code completed} with {@code duration} usage. With turn detection off only explicit commits make items.
+ * Audio is kept at 24 kHz (anything else is converted on the way in). All state is touched on one serial
+ * executor, so events leave in order.
  */
 final class LocalSession implements UpstreamConnection {
 
-    /** VAD frame length. */
-    private static final int FRAME_MS = 10;
-    /** Consecutive loud frames before speech counts as started (ignores clicks). */
-    private static final int START_FRAMES = 3;
+    /** New speech audio between two partial captions. */
+    static final int PARTIAL_EVERY_SAMPLES = LocalEngine.RATE / 4;
+    static final String LOGPROBS = "item.input_audio_transcription.logprobs";
 
     private final LocalEngine engine;
+    private final SpeechModel vadModel;
     private final RealtimeCodec codec;
     private final Executor serial;
     private final UpstreamListener listener;
@@ -57,27 +61,28 @@ final class LocalSession implements UpstreamConnection {
             null, null, null));
     private Optional<List<String>> include = Optional.empty();
 
-    /** Audio since the last commit, at {@link #bufferRate}. */
-    private short[] buffer = new short[48000];
-    private int bufferRate = Pcm.UPSTREAM_RATE;
+    /** Audio since the last commit (24 kHz) and the absolute sample index of its first sample. */
+    private short[] buffer = new short[LocalEngine.RATE * 2];
     private int buffered;
-    /** Absolute sample index (since the session's first audio) of {@code buffer[0]}. */
     private long bufferStart;
-    private short[] frame = new short[0];
-    private int frameFill;
-    private boolean inSpeech;
-    private int loudFrames;
-    private long speechStart;
-    private long lastLoudEnd;
+    private SpeechDetector vad;
+    /** The turn being spoken: its engine turn, item, first sample and captions. */
+    private Turn speech;
     private String speechItem;
+    private long speechFrom;
+    private Results results;
+    private int sinceCaption;
     private String previousItem;
     private boolean closed;
 
-    LocalSession(LocalEngine engine, RealtimeCodec codec, Executor serial, UpstreamListener listener) {
+    LocalSession(LocalEngine engine, SpeechModel vadModel, RealtimeCodec codec, Executor serial,
+            UpstreamListener listener) {
         this.engine = engine;
+        this.vadModel = vadModel;
         this.codec = codec;
         this.serial = serial;
         this.listener = listener;
+        this.vad = detector();
     }
 
     void open() {
@@ -134,6 +139,8 @@ final class LocalSession implements UpstreamConnection {
         serial.execute(() -> {
             if (!closed) {
                 closed = true;
+                dropSpeech();
+                vad.close();
                 listener.onClosed(code, reason);
             }
         });
@@ -151,11 +158,10 @@ final class LocalSession implements UpstreamConnection {
         } else if (e instanceof ClientEvent.InputAudioBufferCommit c) {
             commit(c.eventId());
         } else if (e instanceof ClientEvent.InputAudioBufferClear) {
+            bufferStart += buffered;
             buffered = 0;
-            bufferStart = position();
-            inSpeech = false;
-            loudFrames = 0;
-            speechItem = null;
+            dropSpeech();
+            vad.interrupt();
             emit(new InputAudioEvent.Cleared(InputAudioEvent.Cleared.TYPE, eventId()));
         } else {
             error("invalid_value", "Invalid value: '" + e.type() + "'. A transcription session accepts session.update "
@@ -179,15 +185,17 @@ final class LocalSession implements UpstreamConnection {
                     error("invalid_value", "Invalid value: '" + t + "'.", "session.audio.input.format.type", u.eventId());
                     return;
                 }
-                if (buffered > 0 && !t.equals(format.type())) {
-                    error("invalid_value", "The input format cannot change while audio is buffered; clear first.",
-                            "session.audio.input.format.type", u.eventId());
-                    return;
-                }
                 format = Session.AudioFormat.PCM.equals(t) ? new Session.AudioFormat(t, Pcm.UPSTREAM_RATE)
                         : new Session.AudioFormat(t, null);
             }
             if (in.transcription() != null) {
+                String language = in.transcription().flatMap(x -> x.language() == null ? Optional.empty() : x.language())
+                        .orElse(null);
+                if (language != null && !language.isEmpty() && !LocalUpstream.LANGUAGE.equals(language)) {
+                    error("invalid_value", LocalUpstream.englishOnly(language),
+                            "session.audio.input.transcription.language", u.eventId());
+                    return;
+                }
                 transcription = in.transcription();
             }
             if (in.noiseReduction() != null) {
@@ -195,8 +203,9 @@ final class LocalSession implements UpstreamConnection {
             }
             if (in.turnDetection() != null) {
                 turn = in.turnDetection();
-                inSpeech = false;
-                loudFrames = 0;
+                vad.close();
+                vad = detector();
+                dropSpeech();
             }
         }
         if (s.include() != null) {
@@ -222,110 +231,112 @@ final class LocalSession implements UpstreamConnection {
         append(f.samples(bytes), f.rate());
     }
 
-    /**
-     * Samples at {@code sampleRate} into the buffer. The buffer takes the rate of the first audio after a
-     * commit or clear, so an upload at the engine's own rate is never resampled on the way in; audio at
-     * another rate while the buffer holds some is converted to the buffer's rate.
-     */
+    /** Samples at {@code sampleRate}: into the buffer at 24 kHz, the turn being spoken, and the VAD. */
     private void append(short[] samples, int sampleRate) {
-        if (sampleRate != bufferRate) {
-            if (buffered == 0 && !inSpeech && frameFill == 0) {
-                bufferStart = bufferStart * sampleRate / bufferRate;
-                bufferRate = sampleRate;
-            } else {
-                samples = Resampler.resample(samples, sampleRate, bufferRate);
-            }
+        short[] s = sampleRate == LocalEngine.RATE ? samples : Resampler.resample(samples, sampleRate, LocalEngine.RATE);
+        if (buffered + s.length > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, buffered + s.length));
         }
-        for (short s : samples) {
-            push(s);
+        System.arraycopy(s, 0, buffer, buffered, s.length);
+        buffered += s.length;
+        if (turn.isEmpty() && speech == null && transcription.isPresent()) {
+            startSpeech(null, bufferStart); // manual commits: the turn is everything since the last one
+        } else if (speech != null) {
+            speech.append(s, 0, s.length);
         }
-    }
-
-    private void push(short sample) {
-        if (buffered == buffer.length) {
-            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        if (turn.isPresent()) {
+            vad.accept(s);
         }
-        buffer[buffered++] = sample;
-        int frameLen = rate() * FRAME_MS / 1000;
-        if (frame.length != frameLen) {
-            frame = new short[frameLen];
-            frameFill = 0;
-        }
-        frame[frameFill++] = sample;
-        if (frameFill == frameLen) {
-            frameFill = 0;
-            vad(loud(frame));
-        }
-    }
-
-    // ---- voice activity detection ------------------------------------------------------------------
-
-    /** A frame is speech when its level is above a threshold mapped from 0..1 onto −70..−20 dBFS. */
-    private boolean loud(short[] f) {
-        double threshold = turn.map(t -> t.threshold()).orElse(Session.TurnDetection.DEFAULT_THRESHOLD);
-        double sum = 0;
-        for (short s : f) {
-            sum += (double) s * s;
-        }
-        double rms = Math.sqrt(sum / f.length) / 32768.0;
-        double dbfs = 20 * Math.log10(Math.max(rms, 1e-9));
-        return dbfs > -70 + 50 * threshold;
-    }
-
-    private void vad(boolean loud) {
-        if (turn.isEmpty()) {
-            return;
-        }
-        Session.TurnDetection td = turn.get();
-        long now = position();
-        long frameLen = rate() * FRAME_MS / 1000;
-        if (!inSpeech) {
-            loudFrames = loud ? loudFrames + 1 : 0;
-            if (loudFrames >= START_FRAMES) {
-                inSpeech = true;
-                speechStart = now - loudFrames * frameLen;
-                lastLoudEnd = now;
-                speechItem = itemId();
-                long prefix = ms(td.prefixPaddingMs(), Session.TurnDetection.DEFAULT_PREFIX_PADDING_MS);
-                emit(new InputAudioEvent.SpeechStarted(InputAudioEvent.SpeechStarted.TYPE, eventId(),
-                        Math.max(0, toMs(speechStart) - prefix), speechItem));
-            }
-            return;
-        }
-        if (loud) {
-            lastLoudEnd = now;
-        } else if (toMs(now - lastLoudEnd) >= ms(td.silenceDurationMs(), Session.TurnDetection.DEFAULT_SILENCE_DURATION_MS)) {
-            inSpeech = false;
-            loudFrames = 0;
-            String item = speechItem;
-            speechItem = null;
-            emit(new InputAudioEvent.SpeechStopped(InputAudioEvent.SpeechStopped.TYPE, eventId(), toMs(lastLoudEnd),
-                    item));
-            long from = Math.max(bufferStart, speechStart - rate() * ms(td.prefixPaddingMs(), Session.TurnDetection.DEFAULT_PREFIX_PADDING_MS) / 1000);
-            commitTurn(item, from);
-        }
+        caption(s.length);
     }
 
     // ---- turns -------------------------------------------------------------------------------------
 
-    private void commit(String clientEventId) {
-        if (buffered * 1000L / rate() < 100) {
-            error("input_audio_buffer_commit_empty", "Error committing input audio buffer: buffer too small. Expected "
-                    + "at least 100ms of audio, but buffer only has " + String.format("%.2f", buffered * 1000.0 / rate())
-                    + "ms of audio.", null, clientEventId);
-            return;
-        }
-        String item = speechItem != null ? speechItem : itemId();
-        inSpeech = false;
-        loudFrames = 0;
-        speechItem = null;
-        commitTurn(item, bufferStart);
+    private SpeechDetector detector() {
+        Session.TurnDetection td = turn.orElse(null);
+        SpeechDetector.Settings settings = new SpeechDetector.Settings(
+                td == null || td.threshold() == null ? Session.TurnDetection.DEFAULT_THRESHOLD : td.threshold(),
+                ms(td == null ? null : td.prefixPaddingMs(), Session.TurnDetection.DEFAULT_PREFIX_PADDING_MS),
+                ms(td == null ? null : td.silenceDurationMs(), Session.TurnDetection.DEFAULT_SILENCE_DURATION_MS));
+        long offset = position();
+        return new SpeechDetector(vadModel, LocalEngine.RATE, settings, new SpeechDetector.Listener() {
+            @Override
+            public void started(long paddedStartMs, long speechStartMs) {
+                String item = itemId();
+                emit(new InputAudioEvent.SpeechStarted(InputAudioEvent.SpeechStarted.TYPE, eventId(),
+                        ms(offset) + paddedStartMs, item));
+                startSpeech(item, Math.max(bufferStart, offset + samples(paddedStartMs)));
+            }
+
+            @Override
+            public void stopped(long speechEndMs) {
+                String item = speechItem != null ? speechItem : itemId();
+                emit(new InputAudioEvent.SpeechStopped(InputAudioEvent.SpeechStopped.TYPE, eventId(),
+                        ms(offset) + speechEndMs, item));
+                commitTurn(item);
+            }
+        });
     }
 
-    /** Commits the buffer from absolute sample {@code from} to now as {@code item} and transcribes it. */
-    private void commitTurn(String item, long from) {
+    /** A turn begins at absolute sample {@code from}: what the buffer holds since goes to the engine. */
+    private void startSpeech(String item, long from) {
+        dropSpeech();
+        if (transcription.isEmpty()) {
+            speechItem = item;
+            speechFrom = from;
+            return;
+        }
+        results = new Results(item, ms(from));
+        speech = engine.turn(results);
+        speechItem = item;
+        speechFrom = from;
+        sinceCaption = 0;
         int offset = (int) (from - bufferStart);
-        short[] audio = Arrays.copyOfRange(buffer, Math.max(0, offset), buffered);
+        speech.append(buffer, offset, buffered - offset);
+    }
+
+    private void dropSpeech() {
+        if (speech != null) {
+            speech.cancel();
+        }
+        speech = null;
+        speechItem = null;
+        results = null;
+    }
+
+    /** Asks for a caption after every {@link #PARTIAL_EVERY_SAMPLES} of a turn being spoken. */
+    private void caption(int added) {
+        if (speech == null) {
+            return;
+        }
+        sinceCaption += added;
+        if (sinceCaption >= PARTIAL_EVERY_SAMPLES) {
+            sinceCaption = 0;
+            speech.requestPartial();
+        }
+    }
+
+    private void commit(String clientEventId) {
+        if (buffered * 1000L / LocalEngine.RATE < 100) {
+            error("input_audio_buffer_commit_empty", "Error committing input audio buffer: buffer too small. Expected "
+                    + "at least 100ms of audio, but buffer only has "
+                    + String.format("%.2f", buffered * 1000.0 / LocalEngine.RATE) + "ms of audio.", null, clientEventId);
+            return;
+        }
+        vad.interrupt();
+        if (speech == null || speechFrom > bufferStart) {
+            startSpeech(speechItem, bufferStart); // the whole buffer is the turn, as OpenAI commits it
+        }
+        commitTurn(speechItem != null ? speechItem : itemId());
+    }
+
+    /** Commits the buffer as {@code item}: the items, then the engine's final result for the turn. */
+    private void commitTurn(String item) {
+        Turn t = speech;
+        Results r = results;
+        speech = null;
+        speechItem = null;
+        results = null;
         bufferStart += buffered;
         buffered = 0;
         String previous = previousItem;
@@ -336,27 +347,64 @@ final class LocalSession implements UpstreamConnection {
                 null, null, null, null, null, null, null, null, null);
         emit(new ConversationEvent.ItemAdded(ConversationEvent.ItemAdded.TYPE, eventId(), Optional.ofNullable(previous), userItem));
         emit(new ConversationEvent.ItemDone(ConversationEvent.ItemDone.TYPE, eventId(), Optional.ofNullable(previous), userItem));
-        if (transcription.isEmpty()) {
-            return;
+        if (t != null) {
+            r.committed(item);
+            t.end();
         }
-        double seconds = audio.length / (double) rate();
-        byte[] pcm16k = new Pcm(LocalEngine.RATE, 1, Resampler.resample(audio, rate(), LocalEngine.RATE))
-                .toLittleEndian();
-        engine.transcribe(pcm16k, segment -> serial.execute(() -> emit(new TranscriptionEvent.Delta(
-                TranscriptionEvent.Delta.TYPE, eventId(), item, 0, segment, null, null))))
-                .whenComplete((text, err) -> serial.execute(() -> {
-                    if (err != null) {
-                        emit(new TranscriptionEvent.Failed(TranscriptionEvent.Failed.TYPE, eventId(), item, 0,
-                                new Details.ErrorDetail("transcription_error", Optional.of("engine_error"),
-                                        "The local engine could not transcribe this turn.", Optional.empty(),
-                                        Optional.empty())));
-                    } else {
-                        emit(new TranscriptionEvent.Completed(TranscriptionEvent.Completed.TYPE, eventId(), item, 0, text,
-                                Optional.of(new Details.TranscriptionUsage(Details.TranscriptionUsage.DURATION, null, null,
-                                        null, null, Math.round(seconds * 1000) / 1000.0)),
-                                null, null));
+    }
+
+    /** One turn's results from the engine, brought back onto the session's executor. */
+    private final class Results implements Turn.Results {
+        private final long startMs;
+        private final Captions captions = new Captions();
+        private String item;
+        private boolean committed;
+
+        Results(String item, long startMs) {
+            this.item = item;
+            this.startMs = startMs;
+        }
+
+        void committed(String id) {
+            item = id;
+            committed = true;
+        }
+
+        @Override
+        public void partial(List<Turn.Word> words, long audioMs) {
+            serial.execute(() -> {
+                if (!committed && !closed) {
+                    Captions.Partial p = captions.partial(eventId(), item, startMs, audioMs, words);
+                    if (p != null) {
+                        emit(p);
                     }
-                }));
+                }
+            });
+        }
+
+        @Override
+        public void done(List<Turn.Word> words, long audioMs) {
+            serial.execute(() -> {
+                boolean logprobs = include.map(l -> l.contains(LOGPROBS)).orElse(false);
+                List<String> deltas = Captions.deltas(words);
+                for (int i = 0; i < deltas.size(); i++) {
+                    emit(new TranscriptionEvent.Delta(TranscriptionEvent.Delta.TYPE, eventId(), item, 0, deltas.get(i),
+                            logprobs ? Optional.of(List.of(Captions.logprob(deltas.get(i), words.get(i).conf()))) : null,
+                            null));
+                }
+                emit(new TranscriptionEvent.Completed(TranscriptionEvent.Completed.TYPE, eventId(), item, 0,
+                        Captions.text(words), Optional.of(new Details.TranscriptionUsage(Details.TranscriptionUsage.DURATION,
+                                null, null, null, null, audioMs / 1000.0)),
+                        Captions.logprobs(words, logprobs), null));
+            });
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            serial.execute(() -> emit(new TranscriptionEvent.Failed(TranscriptionEvent.Failed.TYPE, eventId(), item, 0,
+                    new Details.ErrorDetail("transcription_error", Optional.of("engine_error"),
+                            "The local engine could not transcribe this turn.", Optional.empty(), Optional.empty()))));
+        }
     }
 
     // ---- helpers -----------------------------------------------------------------------------------
@@ -366,11 +414,6 @@ final class LocalSession implements UpstreamConnection {
                 null, null, null, null, null, null, null, null, include,
                 new Session.Audio(new Session.AudioInput(format, transcription, noise, turn), null), null, null, null,
                 null, null, null, null, null, null, null, null, null);
-    }
-
-    /** The rate of the samples in the buffer. */
-    private int rate() {
-        return bufferRate;
     }
 
     /** The session's input format, for append events. */
@@ -387,8 +430,12 @@ final class LocalSession implements UpstreamConnection {
         return bufferStart + buffered;
     }
 
-    private long toMs(long samples) {
-        return samples * 1000 / rate();
+    private static long ms(long samples) {
+        return samples * 1000 / LocalEngine.RATE;
+    }
+
+    private static long samples(long ms) {
+        return ms * LocalEngine.RATE / 1000;
     }
 
     private static long ms(Integer value, long fallback) {

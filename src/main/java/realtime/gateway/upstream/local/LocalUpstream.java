@@ -14,14 +14,23 @@ import realtime.gateway.upstream.UpstreamConnection;
 import realtime.gateway.upstream.UpstreamListener;
 import realtime.gateway.upstream.UpstreamProvider;
 import realtime.gateway.upstream.UpstreamSelector;
+import realtime.gateway.vad.SpeechModel;
+import realtime.gateway.vad.SpeechModels;
 
-/** The offline provider: each session gets a {@link LocalSession} on the shared {@link LocalEngine}. */
+/**
+ * The offline provider: each session gets a {@link LocalSession} on the shared {@link LocalEngine} (Vosk,
+ * US English) with the best voice activity detector this process can run (Silero, or an energy level).
+ */
 @ApplicationScoped
 @Identifier(UpstreamSelector.LOCAL)
 @UnlessBuildProperty(name = "quarkus.native.enabled", stringValue = "true", enableIfMissing = true)
 public class LocalUpstream implements UpstreamProvider {
 
+    /** The one language the model knows. */
+    static final String LANGUAGE = "en";
+
     private final LocalEngine engine;
+    private volatile SpeechModel vad;
     private final RealtimeCodec codec = new RealtimeCodec();
     private final ExecutorService sessions = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "local-session");
@@ -35,12 +44,12 @@ public class LocalUpstream implements UpstreamProvider {
 
     @Override
     public Uni<UpstreamConnection> connect(String sessionId, UpstreamListener listener) {
-        LocalSession s = new LocalSession(engine, codec, new SerialExecutor(sessions), listener);
+        LocalSession s = new LocalSession(engine, vad, codec, new SerialExecutor(sessions), listener);
         s.open();
         return Uni.createFrom().item(s);
     }
 
-    /** Any PCM16 rate: the session resamples once, at commit, straight to the recognizer's rate. */
+    /** Any PCM16 rate: the session converts it once, on the way in, to the recognizer's 24 kHz. */
     @Override
     public boolean acceptsPcmRate(int rate) {
         return rate >= 8000 && rate <= 48000;
@@ -48,7 +57,19 @@ public class LocalUpstream implements UpstreamProvider {
 
     @Override
     public boolean configured() {
-        return engine.ready();
+        return engine.ready() && vad != null;
+    }
+
+    /** The local engine is English only: any other language is refused with this. */
+    static String englishOnly(String language) {
+        return "The local engine transcribes English only; '" + language + "' is not available. Set language to \"en\" "
+                + "or leave it out, or use the openai provider for other languages.";
+    }
+
+    @Override
+    public java.util.Optional<String> refuseLanguage(String language) {
+        return language == null || language.isEmpty() || LANGUAGE.equals(language) ? java.util.Optional.empty()
+                : java.util.Optional.of(englishOnly(language));
     }
 
     @Override
@@ -56,11 +77,12 @@ public class LocalUpstream implements UpstreamProvider {
         if (engine.failure() != null) {
             return "local engine failed to load: " + engine.failure();
         }
-        return configured() ? null : "local engine loading its recognizers";
+        return configured() ? null : "local engine loading its model and recognizers";
     }
 
     @Override
     public void warmUp() {
+        vad = SpeechModels.best();
         engine.start();
     }
 
