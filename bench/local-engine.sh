@@ -3,7 +3,7 @@
 # the first delta, memory with the recognizer pool warm, and how many real-time sessions it sustains.
 # Starts the packaged gateway with the local provider on loopback, measures through its public API, stops it.
 #
-#   bench/local-engine.sh [max-sessions-to-try (default 8)]
+#   bench/local-engine.sh [max-sessions-to-try (default 32)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${GATEWAY_BENCH_PORT:-18082}
@@ -31,5 +31,5 @@ done
 echo "pool warm (process start to ready): $(echo "$(date +%s.%N) - $start" | bc) s"
 echo "memory with the pool warm: RSS $(( $(awk '/VmRSS/ {print $2}' /proc/$GW/status) / 1024 )) MiB;" \
   "heap after full GC: $(jcmd $GW GC.run >/dev/null; jcmd $GW GC.heap_info | awk '/used/ {print $0; exit}' | sed -E 's/.*used ([0-9]+)K.*/\1/' | awk '{printf "%d MiB", $1/1024}')"
-java -cp "$CP" realtime.gateway.bench.LocalEngineBench "http://127.0.0.1:${PORT}" "${1:-8}"
+java -cp "$CP" realtime.gateway.bench.LocalEngineBench "http://127.0.0.1:${PORT}" "${1:-32}"
 echo "peak RSS during the run: $(( $(awk '/VmHWM/ {print $2}' /proc/$GW/status) / 1024 )) MiB"

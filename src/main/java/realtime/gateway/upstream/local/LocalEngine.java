@@ -53,13 +53,20 @@ public class LocalEngine {
     private Model model;
     /** Guarded by this: idle recognizers, and jobs waiting (finals ahead of partials). */
     private final List<Slot> idle = new ArrayList<>();
+    private final List<Slot> slots = new ArrayList<>();
+    private long partialsDropped;
     private final Deque<Job> finals = new ArrayDeque<>();
     private final Deque<Job> partials = new ArrayDeque<>();
 
-    /** One recognizer and the turn whose audio it holds, if any. */
+    /**
+     * One recognizer and the turn whose audio it holds, if any ({@code owner}, changed under the engine's lock
+     * when a job starts; {@code fresh} then tells the worker to start from the turn's beginning).
+     */
     static final class Slot {
         final Recognizer recognizer;
         Turn owner;
+        Turn previous;
+        boolean fresh;
         int fed;
         final List<Turn.Word> settled = new ArrayList<>();
         long lastUsed;
@@ -101,17 +108,25 @@ public class LocalEngine {
             java.nio.file.Path dir = new ModelFiles(config.modelDir()).extracted();
             model = new Model(dir.toString());
             short[] warm = warmup();
-            List<Slot> slots = new ArrayList<>();
+            // Each recognizer is created and warmed on a worker of its own, in parallel.
+            List<java.util.concurrent.Future<Slot>> made = new ArrayList<>();
             for (int i = 0; i < size; i++) {
-                Recognizer r = new Recognizer(model, RATE);
-                r.setWords(true);
-                // A new recognizer is slow until its graph caches are built: one utterance builds them.
-                r.acceptWaveForm(warm, warm.length);
-                r.getFinalResult();
-                r.reset();
-                slots.add(new Slot(r));
+                made.add(workers.submit(() -> {
+                    Recognizer r = new Recognizer(model, RATE);
+                    r.setWords(true);
+                    // A new recognizer is slow until its graph caches are built: one utterance builds them.
+                    r.acceptWaveForm(warm, warm.length);
+                    r.getFinalResult();
+                    r.reset();
+                    return new Slot(r);
+                }));
+            }
+            List<Slot> slots = new ArrayList<>();
+            for (var f : made) {
+                slots.add(f.get());
             }
             synchronized (this) {
+                this.slots.addAll(slots);
                 idle.addAll(slots);
             }
             ready = true;
@@ -122,6 +137,12 @@ public class LocalEngine {
                     + "Windows x86-64 only; this machine is " + System.getProperty("os.name") + " "
                     + System.getProperty("os.arch") + " (use the openai provider here)";
             LOG.warn("local engine: " + failure);
+        } catch (java.util.concurrent.ExecutionException e) {
+            failure = e.getCause().toString();
+            LOG.error("local engine: a recognizer failed to load", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted while loading";
         } catch (IOException | RuntimeException | LinkageError e) {
             failure = e.toString();
             LOG.error("local engine: failed to load", e);
@@ -162,34 +183,69 @@ public class LocalEngine {
         dispatch();
     }
 
-    /** Hands waiting jobs to idle recognizers, preferring the one that holds the job's turn. */
+    /**
+     * Hands waiting jobs to idle recognizers, finals first. A job whose turn a recognizer holds runs there
+     * only (fed just the new audio), waiting for it if it is busy; any other job takes an idle recognizer
+     * that holds nothing, else the least recently used one (whose turn will be decoded from its start
+     * later). A partial that would have to take one that way is only worth it while the turn is short: past
+     * that it is dropped (the final still comes).
+     */
     private synchronized void dispatch() {
-        while (!idle.isEmpty() && (!finals.isEmpty() || !partials.isEmpty())) {
-            Job job = finals.isEmpty() ? partials.poll() : finals.poll();
-            if (job.turn().cancelled()) {
-                continue;
-            }
-            Slot slot = null;
-            for (Slot s : idle) {
-                if (s.owner == job.turn()) {
-                    slot = s;
-                }
-            }
-            if (slot == null) {
-                slot = idle.get(0);
-                for (Slot s : idle) {
-                    if (s.owner == null || s.owner.cancelled() || s.lastUsed < slot.lastUsed) {
-                        slot = s;
-                        if (s.owner == null || s.owner.cancelled()) {
-                            break;
-                        }
+        for (Deque<Job> queue : List.of(finals, partials)) {
+            for (var it = queue.iterator(); it.hasNext() && !idle.isEmpty();) {
+                Job job = it.next();
+                Slot held = holder(job.turn());
+                if (job.turn().cancelled()) {
+                    it.remove();
+                } else if (held != null) {
+                    if (idle.contains(held)) {
+                        it.remove();
+                        start(held, job);
                     }
+                } else if (!job.last() && job.turn().samples() > Turn.MAX_PARTIAL_TAKEOVER) {
+                    it.remove();
+                    partialsDropped++;
+                    job.turn().partialDropped();
+                } else {
+                    it.remove();
+                    start(takeable(), job);
                 }
             }
-            idle.remove(slot);
-            Slot chosen = slot;
-            workers.execute(() -> run(chosen, job));
         }
+    }
+
+    /** The recognizer holding {@code turn}'s audio, if any. */
+    private Slot holder(Turn turn) {
+        for (Slot s : slots) {
+            if (s.owner == turn) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** An idle recognizer holding nothing (or a finished turn), else the least recently used idle one. */
+    private Slot takeable() {
+        Slot lru = idle.get(0);
+        for (Slot s : idle) {
+            if (s.owner == null || s.owner.cancelled()) {
+                return s;
+            }
+            if (s.lastUsed < lru.lastUsed) {
+                lru = s;
+            }
+        }
+        return lru;
+    }
+
+    private void start(Slot slot, Job job) {
+        if (slot.owner != job.turn()) {
+            slot.previous = slot.owner;
+            slot.owner = job.turn();
+            slot.fresh = true;
+        }
+        idle.remove(slot);
+        workers.execute(() -> run(slot, job));
     }
 
     private void run(Slot slot, Job job) {
@@ -200,11 +256,19 @@ public class LocalEngine {
             job.turn().failed(e);
         } finally {
             synchronized (this) {
+                if (job.last()) {
+                    slot.owner = null;
+                }
                 slot.lastUsed = System.nanoTime();
                 idle.add(slot);
                 dispatch();
             }
         }
+    }
+
+    /** Partial captions skipped because no recognizer could take them cheaply, since start. */
+    public synchronized long partialsDropped() {
+        return partialsDropped;
     }
 
     @PreDestroy

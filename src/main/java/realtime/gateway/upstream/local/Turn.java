@@ -16,9 +16,11 @@ public final class Turn {
 
     /** Audio samples fed to a recognizer per call, so its endpointing can split long turns. */
     private static final int FEED_SAMPLES = LocalEngine.RATE / 5;
-    /** A partial that would mean decoding more than this from the start again (the recognizer holding the turn
-     * was taken by another) is skipped: partials are a courtesy, the final is not. */
-    private static final int MAX_PARTIAL_REDECODE = LocalEngine.RATE * 15;
+    /**
+     * A partial for a turn no recognizer holds decodes the turn from its start on another's recognizer: worth it
+     * while the turn is this short; past it the partial is dropped (partials are a courtesy, the final is not).
+     */
+    static final int MAX_PARTIAL_TAKEOVER = LocalEngine.RATE * 3;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A recognized word: times in seconds from the start of the turn, confidence 0..1. */
@@ -61,6 +63,16 @@ public final class Turn {
         }
         System.arraycopy(samples, from, audio, length, count);
         length += count;
+    }
+
+    /** Samples in the turn. */
+    synchronized int samples() {
+        return length;
+    }
+
+    /** The engine dropped the partial this turn asked for: a later one may be asked. */
+    synchronized void partialDropped() {
+        partialWaiting = false;
     }
 
     /** Milliseconds of audio in the turn. */
@@ -113,17 +125,15 @@ public final class Turn {
                 partialWaiting = false;
             }
         }
-        if (slot.owner != this) {
-            if (!last && len > MAX_PARTIAL_REDECODE) {
-                return;
-            }
-            if (slot.owner != null) {
+        if (slot.fresh) {
+            if (slot.previous != null) {
                 // Finalize, not just reset: a reset leaves audio the decoder has not consumed in its feature
                 // pipeline, which would start this turn with the end of the last one.
                 slot.recognizer.getFinalResult();
-                slot.recognizer.reset();
             }
-            slot.owner = this;
+            slot.recognizer.reset();
+            slot.fresh = false;
+            slot.previous = null;
             slot.fed = 0;
             slot.settled.clear();
         }
@@ -146,7 +156,6 @@ public final class Turn {
         List<Word> all = new ArrayList<>(slot.settled);
         all.addAll(words(slot.recognizer.getFinalResult()));
         slot.recognizer.reset();
-        slot.owner = null;
         slot.fed = 0;
         slot.settled.clear();
         if (!cancelled) {
