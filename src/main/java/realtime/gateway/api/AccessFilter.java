@@ -20,12 +20,14 @@ import realtime.gateway.auth.Caller;
 import realtime.gateway.auth.ScopedToken;
 import realtime.gateway.auth.TokenRole;
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.metrics.GatewayMetrics;
 import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.SessionRegistry;
 
 /**
- * The one gate in front of every path but {@code /q/health/*}: REST, SSE and every WebSocket upgrade pass
+ * The one gate in front of every path but {@code /q/health/*} (and {@code /q/metrics} unless
+ * {@code gateway.metrics.auth}): REST, SSE and every WebSocket upgrade pass
  * here before any route, so an endpoint cannot be added without it. It answers CORS, establishes the
  * {@link Caller} (401 without a valid credential) and decides session access from the path alone:
  * <ul>
@@ -46,12 +48,16 @@ public class AccessFilter {
 
     private final Authenticator auth;
     private final SessionRegistry registry;
+    private final GatewayMetrics metrics;
+    private final boolean metricsOpen;
     private final List<String> origins;
     private final ObjectMapper mapper = RealtimeCodec.newMapper();
 
-    public AccessFilter(Authenticator auth, SessionRegistry registry, GatewayConfig config) {
+    public AccessFilter(Authenticator auth, SessionRegistry registry, GatewayConfig config, GatewayMetrics metrics) {
         this.auth = auth;
         this.registry = registry;
+        this.metrics = metrics;
+        this.metricsOpen = !config.metrics().auth();
         this.origins = config.http().corsOrigins().orElse(List.of()).stream().map(String::strip)
                 .filter(s -> !s.isEmpty()).toList();
     }
@@ -76,7 +82,8 @@ public class AccessFilter {
         if (cors(rc)) {
             return;
         }
-        if (path.equals("/q/health") || path.startsWith("/q/health/")) {
+        if (path.equals("/q/health") || path.startsWith("/q/health/")
+                || (metricsOpen && (path.equals("/q/metrics") || path.startsWith("/q/metrics/")))) {
             rc.next();
             return;
         }
@@ -84,6 +91,7 @@ public class AccessFilter {
         if (found.isEmpty()) {
             LOG.debugf("%s %s: 401 (%s)", req.method(), path,
                     Authenticator.presentsCredential(req) ? "invalid credential" : "no credential");
+            refuse(rc, 401, null);
             unauthorized(rc, Authenticator.presentsCredential(req)
                     ? "The credential is not valid: the key is unknown, or the token or client secret is unknown, "
                             + "expired or revoked."
@@ -103,6 +111,7 @@ public class AccessFilter {
                 if (s.isEmpty() || !(k.key().admin() || s.get().owner().equals(k.key().name()))) {
                     LOG.debugf("%s %s: 404 for %s (%s)", req.method(), path, caller.describe(),
                             s.isEmpty() ? "no such session" : "another key's session");
+                    refuse(rc, 404, k.key().name());
                     write(rc, ApiException.notFound(SessionResource.notFoundMessage(id)));
                     return;
                 }
@@ -125,11 +134,26 @@ public class AccessFilter {
         }
         if (denied != null) {
             LOG.debugf("%s %s: 401 for %s (outside its scope)", req.method(), path, caller.describe());
+            refuse(rc, 401, keyName(caller));
             unauthorized(rc, denied);
             return;
         }
         rc.put(CALLER, caller);
+        // Quota refusals (429) come from wherever the quota is checked: counted here, for the key, once.
+        rc.addHeadersEndHandler(v -> {
+            if (rc.response().getStatusCode() == 429) {
+                metrics.refused(429, keyName(caller));
+            }
+        });
         rc.next();
+    }
+
+    /** A bounded name for metrics: the key's name (never its value), or the kind of credential. */
+    private static String keyName(Caller caller) {
+        if (caller instanceof Caller.Key k) {
+            return k.key().name();
+        }
+        return caller instanceof Caller.Token ? "session_token" : "client_secret";
     }
 
     /** The paths a token opens, relative to its session. */
@@ -173,6 +197,37 @@ public class AccessFilter {
             return true;
         }
         return false;
+    }
+
+    /** The paths under a session, as templates; anything else there is {@code {unknown}}. */
+    private static final java.util.Set<String> SESSION_OPS = java.util.Set.of("", "events", "audio", "transcript",
+            "commit", "clear", "tokens");
+    private static final java.util.Set<String> TOP_LEVEL = java.util.Set.of("/v1/sessions", "/v1/realtime",
+            "/v1/realtime/transcription_sessions", "/v1/realtime/client_secrets", "/v1/usage", "/v1/models");
+
+    /**
+     * A refused request's path as the HTTP metrics should tag it: a template, never a session id or whatever a
+     * scanner tried (unbounded tag values). Requests that pass are tagged by their route's own template.
+     */
+    static String template(String path) {
+        if (path.startsWith(SESSIONS) && path.length() > SESSIONS.length()) {
+            String rest = path.substring(SESSIONS.length());
+            int slash = rest.indexOf('/');
+            String op = slash < 0 ? "" : rest.substring(slash + 1);
+            if (op.startsWith("tokens/") && op.indexOf('/', 7) < 0) {
+                return SESSIONS + "{id}/tokens/{tokenId}";
+            }
+            return SESSIONS + "{id}" + (op.isEmpty() ? "" : "/" + (SESSION_OPS.contains(op) ? op : "{unknown}"));
+        }
+        return TOP_LEVEL.contains(path) ? path : "/{unknown}";
+    }
+
+    private void refuse(RoutingContext rc, int status, String keyName) {
+        metrics.refused(status, keyName);
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        if (ctx != null) {
+            ctx.putLocal("UrlPathTemplate", template(rc.normalizedPath())); // read by Quarkus' HTTP metrics
+        }
     }
 
     private void unauthorized(RoutingContext rc, String message) {

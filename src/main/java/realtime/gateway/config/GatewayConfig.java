@@ -29,6 +29,20 @@ public interface GatewayConfig {
     /** HTTP concerns outside the API itself. */
     Http http();
 
+    /** Metrics at {@code /q/metrics}. */
+    Metrics metrics();
+
+    /** {@code gateway.metrics.*}. */
+    interface Metrics {
+
+        /**
+         * Whether {@code /q/metrics} needs a gateway API key like any other path. Default false: open to whoever
+         * reaches the port (inside a cluster, Prometheus), as health is; it holds no key, id or transcript.
+         */
+        @WithDefault("false")
+        boolean auth();
+    }
+
     /** Stopping the process. */
     Shutdown shutdown();
 

@@ -37,6 +37,8 @@ final class EventReactor {
     private final String sessionId;
     private final String defaultModel;
     private final UsageSink owner;
+    private final SessionMetrics metrics;
+    private final String upstream;
     private final Transcript transcript = new Transcript();
     private final SessionUsage.Counter usage = new SessionUsage.Counter();
     private TranscriptionConfig config;
@@ -51,7 +53,10 @@ final class EventReactor {
     /** Rotations so far: turns of a later connection follow those of an earlier one. */
     private int connections;
 
-    EventReactor(String sessionId, TranscriptionConfig config, String defaultModel, UsageSink owner) {
+    EventReactor(String sessionId, TranscriptionConfig config, String defaultModel, UsageSink owner,
+            SessionMetrics metrics, String upstream) {
+        this.metrics = metrics;
+        this.upstream = upstream;
         this.sessionId = sessionId;
         this.config = config;
         this.defaultModel = defaultModel;
@@ -86,6 +91,9 @@ final class EventReactor {
             transcript.completed(c.itemId(), c.transcript(), u);
             usage.upstream(u);
             owner.upstreamUsage(u);
+            if (u != null) {
+                metrics.usage(upstream, config.transcription().map(TranscriptionConfig.Transcription::model).orElse(null), u);
+            }
         } else if (event instanceof TranscriptionEvent.Failed f) {
             transcript.failed(f.itemId());
         } else if (event instanceof SessionEvent.Created c && c.session() != null) {
@@ -165,6 +173,7 @@ final class EventReactor {
     /** Audio sent: counted for the session (the owner was charged when it was admitted). */
     void audioSent(double ms) {
         usage.audio(ms);
+        metrics.audioSent(upstream, ms);
     }
 
     Transcript transcript() {

@@ -36,12 +36,13 @@ public final class GatewaySession {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     GatewaySession(String id, TranscriptionConfig config, SessionOwner owner, UpstreamProvider provider,
-            RealtimeCodec codec, LongSupplier clock, Limits limits, Scheduler scheduler, Consumer<GatewaySession> onEnd) {
+            RealtimeCodec codec, LongSupplier clock, Limits limits, SessionMetrics metrics, Scheduler scheduler,
+            Consumer<GatewaySession> onEnd) {
         this.id = id;
         this.owner = owner;
         this.provider = provider;
         this.mailbox = new Mailbox(id);
-        this.core = new SessionCore(id, config, owner, provider, codec, clock, limits, mailbox, () -> {
+        this.core = new SessionCore(id, config, owner, provider, codec, clock, limits, metrics, mailbox, () -> {
             onEnd.accept(this);
             ended.complete(null);
         }, Link::new, scheduler, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());

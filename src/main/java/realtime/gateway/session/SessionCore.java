@@ -48,9 +48,10 @@ final class SessionCore implements UpstreamSteps.Session {
     private final UpstreamSteps upstream;
 
     SessionCore(String id, TranscriptionConfig config, SessionOwner owner, UpstreamProvider provider,
-            RealtimeCodec codec, LongSupplier clock, GatewaySession.Limits limits, Mailbox mailbox, Runnable onEnd,
+            RealtimeCodec codec, LongSupplier clock, GatewaySession.Limits limits, SessionMetrics metrics,
+            Mailbox mailbox, Runnable onEnd,
             Function<Integer, UpstreamListener> links, Scheduler scheduler, DoubleSupplier random) {
-        this.link = new UpstreamLink(id, provider, links, mailbox, scheduler, random, clock, limits.reconnect(),
+        this.link = new UpstreamLink(id, provider, links, mailbox, scheduler, random, clock, metrics, limits.reconnect(),
                 new Rotation(provider.maxSessionAge().map(java.time.Duration::toMillis).orElse(0L),
                         limits.rotateBeforeMs()));
         this.id = id;
@@ -66,13 +67,13 @@ final class SessionCore implements UpstreamSteps.Session {
         this.deadline = createdAt + max < createdAt ? Long.MAX_VALUE : createdAt + max;
         this.lastActivity = createdAt;
         this.lifecycle = new Lifecycle(createdAt);
-        this.reactor = new EventReactor(id, config, limits.defaultModel(), owner.usage());
+        this.reactor = new EventReactor(id, config, limits.defaultModel(), owner.usage(), metrics, provider.name());
         this.input = new InputPath(id, lifecycle, reactor, owner.usage(), mailbox, limits.appendChunkBytes(),
                 limits.maxQueuedWhileConnecting(), config.format(), limits.reconnect().maxBufferedMs());
-        this.hub = new SessionHub(clock, limits.replay());
+        this.hub = new SessionHub(clock, limits.replay(), metrics);
         this.announce = new Announcements(id, codec, hub);
         this.upstream = new UpstreamSteps(id, provider, codec, clock, lifecycle, reactor, input, hub, announce, link,
-                this);
+                this, metrics);
     }
 
     long createdAt() {
@@ -203,6 +204,7 @@ final class SessionCore implements UpstreamSteps.Session {
 
     /** The sweeper's tick: limits of duration, connecting, idleness and unconfirmed closes. */
     void tick(long now) {
+        hub.sampleQueues();
         SessionState st = lifecycle.state();
         long age = now - lifecycle.status().since();
         // A first connect that fails in passing retries under the reconnect policy, which has its own limit.

@@ -24,6 +24,7 @@ public final class SessionHub {
     private final ArrayDeque<Frame> log = new ArrayDeque<>();
     private final LongSupplier clock;
     private final ReplayLimits limits;
+    private final SessionMetrics metrics;
     private long seq;
     private long subscribersTotal;
 
@@ -32,8 +33,13 @@ public final class SessionHub {
     }
 
     public SessionHub(LongSupplier clock, ReplayLimits limits) {
+        this(clock, limits, SessionMetrics.NONE);
+    }
+
+    public SessionHub(LongSupplier clock, ReplayLimits limits, SessionMetrics metrics) {
         this.clock = clock;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     /** Numbers, logs and broadcasts one frame; returns it. Subscribers that overflow are dropped. */
@@ -44,11 +50,17 @@ public final class SessionHub {
             log.addLast(frame);
             trim(now);
         }
+        int delivered = 0;
         for (int i = 0; i < subscribers.size(); i++) {
-            if (!subscribers.get(i).offer(frame)) {
-                subscribers.remove(i--);
+            Subscriber s = subscribers.get(i);
+            boolean wanted = s.wants(frame);
+            if (!s.offer(frame)) {
+                removed(subscribers.remove(i--));
+            } else if (wanted) {
+                delivered++;
             }
         }
+        metrics.delivered(delivered);
         return frame;
     }
 
@@ -62,6 +74,21 @@ public final class SessionHub {
     public void subscribe(Subscriber s) {
         subscribers.add(s);
         subscribersTotal++;
+        metrics.subscribers(1);
+    }
+
+    private void removed(Subscriber s) {
+        metrics.subscribers(-1);
+        if (s.closeCode() == Subscriber.SLOW_CONSUMER) {
+            metrics.slowConsumer();
+        }
+    }
+
+    /** Reports each subscriber's frames not yet written (the metrics sample them once a second). */
+    public void sampleQueues() {
+        for (Subscriber s : subscribers) {
+            metrics.subscriberQueue(s.pending());
+        }
     }
 
     /**
@@ -83,6 +110,7 @@ public final class SessionHub {
             }
         }
         s.allowBurst(missed.size() + 1);
+        metrics.replay(recovered);
         // Its own sequence number is the last one the subscriber already has: resuming after it loses nothing.
         boolean ok = s.offer(new Frame(after, clock.getAsLong(), GatewayReplay.TYPE,
                 replayEvent.text(from, seq, recovered), true));
@@ -146,7 +174,9 @@ public final class SessionHub {
     }
 
     public void unsubscribe(Subscriber s) {
-        subscribers.remove(s);
+        if (subscribers.remove(s)) {
+            metrics.subscribers(-1);
+        }
     }
 
     /** Closes and removes every subscriber. */
@@ -154,6 +184,7 @@ public final class SessionHub {
         for (Subscriber s : subscribers) {
             s.close(code, reason);
         }
+        metrics.subscribers(-subscribers.size());
         subscribers.clear();
     }
 

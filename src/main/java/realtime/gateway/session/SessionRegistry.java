@@ -54,6 +54,7 @@ public class SessionRegistry {
     private final GatewayConfig config;
     private final UpstreamProvider provider;
     private final UpstreamHealth health;
+    private final SessionMetrics metrics;
     private final RealtimeCodec codec = new RealtimeCodec();
     private final Vertx vertx;
     private final LongSupplier clock;
@@ -66,12 +67,14 @@ public class SessionRegistry {
     private volatile boolean shuttingDown;
 
     @Inject
-    public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx) {
-        this(config, provider, vertx, System::currentTimeMillis);
+    public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx, SessionMetrics metrics) {
+        this(config, provider, vertx, System::currentTimeMillis, metrics);
     }
 
     /** With a clock of its own (tests); {@code vertx} may be null when nothing is swept on a timer. */
-    public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx, LongSupplier clock) {
+    public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx, LongSupplier clock,
+            SessionMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.health = new UpstreamHealth(config.upstream().health().failures(), config.upstream().health().retryAfter(),
                 clock);
@@ -164,10 +167,15 @@ public class SessionRegistry {
                     + "(DELETE /v1/sessions/{id}) and retry.", Math.min(retryAfter(owner.name()), 60)));
         }
         String id = Ids.random("sess_", 24);
-        GatewaySession session = new GatewaySession(id, effective, owner, provider, codec, clock, limits(), scheduler, s -> {
-            open.decrementAndGet();
-            mine.decrementAndGet();
-        });
+        GatewaySession session = new GatewaySession(id, effective, owner, provider, codec, clock, limits(), metrics,
+                scheduler, s -> {
+                    open.decrementAndGet();
+                    mine.decrementAndGet();
+                    SessionStatus st = s.status();
+                    metrics.ended(provider.name(), st.state(), st.reason(),
+                            (st.closedAt() == null ? clock.getAsLong() : st.closedAt()) - s.createdAt());
+                });
+        metrics.created(provider.name());
         sessions.put(id, session);
         String secret = Ids.random("ek_", 32);
         long expiresAt = clock.getAsLong() + secretTtl.toMillis();
@@ -260,6 +268,22 @@ public class SessionRegistry {
             return Optional.empty();
         }
         return get(e.sessionId).filter(s -> !s.state().terminal());
+    }
+
+    /** Sessions in {@code state} now (a scan: for metrics scrapes, not hot paths). */
+    public int count(SessionState state) {
+        int n = 0;
+        for (GatewaySession s : sessions.values()) {
+            if (s.state() == state) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The provider sessions use, by name. */
+    public String providerName() {
+        return provider.name();
     }
 
     /** Sessions not yet closed or failed. */

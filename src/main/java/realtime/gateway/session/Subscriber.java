@@ -51,6 +51,16 @@ public abstract class Subscriber {
     /** Closes the transport with a WebSocket close code and reason. */
     protected abstract void closeTransport(int code, String reason);
 
+    /** Whether this subscriber takes {@code frame} (its type filter, and whether it wants gateway events). */
+    final boolean wants(Frame frame) {
+        return frame.gateway() ? gatewayEvents : filter.matches(frame.type());
+    }
+
+    /** The close code once closed (4008 for a slow consumer), else 0. */
+    public int closeCode() {
+        return closeCode;
+    }
+
     /** Offers a frame; false when this subscriber overflowed and must be removed. */
     final boolean offer(Frame frame) {
         if (closed.get()) {

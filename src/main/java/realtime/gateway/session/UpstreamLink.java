@@ -20,10 +20,7 @@ final class UpstreamLink {
 
     /** What the session does when the link changes. */
     interface Events {
-        /**
-         * The main connection is open: the first, or (when {@code replacement}) a new one after a drop,
-         * {@code downtimeMs} and {@code attempts} later.
-         */
+        /** The main connection is open: the first, or ({@code replacement}) one after a drop, {@code downtimeMs} later. */
         void opened(UpstreamConnection conn, boolean replacement, long downtimeMs, int attempts);
 
         /** The first connection was refused, or reconnecting is over: the session must fail. */
@@ -47,6 +44,7 @@ final class UpstreamLink {
     private final DoubleSupplier random;
     private final LongSupplier clock;
     private final Reconnects policy;
+    private final SessionMetrics metrics;
     private final Rotation rotation;
     private final CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
     private Events events;
@@ -69,7 +67,8 @@ final class UpstreamLink {
     private long rotations;
 
     UpstreamLink(String sessionId, UpstreamProvider provider, Function<Integer, UpstreamListener> listeners,
-            Mailbox context, Scheduler scheduler, DoubleSupplier random, LongSupplier clock, Reconnects policy,
+            Mailbox context, Scheduler scheduler, DoubleSupplier random, LongSupplier clock, SessionMetrics metrics,
+            Reconnects policy,
             Rotation rotation) {
         this.sessionId = sessionId;
         this.provider = provider;
@@ -79,6 +78,7 @@ final class UpstreamLink {
         this.random = random;
         this.clock = clock;
         this.policy = policy;
+        this.metrics = metrics;
         this.rotation = rotation;
     }
 
@@ -101,9 +101,20 @@ final class UpstreamLink {
             droppedAt = clock.getAsLong();
         }
         int gen = generation = ++nextGeneration;
-        provider.connect(sessionId, listeners.apply(gen)).subscribe().with(
-                c -> context.execute(() -> connected(gen, c)),
-                e -> context.execute(() -> failed(gen, e)));
+        open(gen, this::connected, this::failed);
+    }
+
+    /** Opens connection {@code gen}; its outcome (timed for the metrics) goes to the session's context. */
+    private void open(int gen, java.util.function.BiConsumer<Integer, UpstreamConnection> opened,
+            java.util.function.BiConsumer<Integer, Throwable> failed) {
+        long start = clock.getAsLong();
+        provider.connect(sessionId, listeners.apply(gen)).subscribe().with(c -> context.execute(() -> {
+            metrics.connect(provider.name(), true, clock.getAsLong() - start);
+            opened.accept(gen, c);
+        }), e -> context.execute(() -> {
+            metrics.connect(provider.name(), false, clock.getAsLong() - start);
+            failed.accept(gen, e);
+        }));
     }
 
     /** Whether events of connection {@code gen} still count. */
@@ -245,23 +256,20 @@ final class UpstreamLink {
         if (standbyGen != 0) {
             return;
         }
-        int gen = standbyGen = ++nextGeneration;
-        provider.connect(sessionId, listeners.apply(gen)).subscribe().with(
-                c -> context.execute(() -> {
-                    if (gen != standbyGen) {
-                        c.close(1000, "not needed");
-                        return;
-                    }
-                    standby = c;
-                    standbyOpenedAt = clock.getAsLong();
-                    events.standbyOpened(c);
-                }),
-                e -> context.execute(() -> {
-                    if (gen == standbyGen) {
-                        standbyGen = 0;
-                        retryStandby(mainGen, tries + 1);
-                    }
-                }));
+        open(standbyGen = ++nextGeneration, (gen, c) -> {
+            if (gen != standbyGen) {
+                c.close(1000, "not needed");
+                return;
+            }
+            standby = c;
+            standbyOpenedAt = clock.getAsLong();
+            events.standbyOpened(c);
+        }, (gen, e) -> {
+            if (gen == standbyGen) {
+                standbyGen = 0;
+                retryStandby(mainGen, tries + 1);
+            }
+        });
     }
 
     /** A standby that failed or dropped before the move: another, after the backoff, while there is time. */

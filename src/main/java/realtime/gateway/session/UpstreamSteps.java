@@ -39,6 +39,8 @@ final class UpstreamSteps implements UpstreamLink.Events {
     private final UpstreamLink link;
     private final FrameCounts frames = new FrameCounts();
     private final Session session;
+    private final SessionMetrics metrics;
+    private final Latencies latencies;
     /** The input format, for threads that convert uploads before handing them in. */
     private volatile AudioFormat inputFormat;
     /** The old connection of the last rotation, while it still owes turns. */
@@ -46,7 +48,9 @@ final class UpstreamSteps implements UpstreamLink.Events {
 
     UpstreamSteps(String id, UpstreamProvider provider, RealtimeCodec codec, java.util.function.LongSupplier clock,
             Lifecycle lifecycle, EventReactor reactor, InputPath input, SessionHub hub, Announcements announce,
-            UpstreamLink link, Session session) {
+            UpstreamLink link, Session session, SessionMetrics metrics) {
+        this.metrics = metrics;
+        this.latencies = new Latencies(metrics, provider.name());
         this.id = id;
         this.provider = provider;
         this.codec = codec;
@@ -99,6 +103,7 @@ final class UpstreamSteps implements UpstreamLink.Events {
         long offset = input.msSent() - input.retainedMs();
         session.transition(SessionState.ACTIVE, "upstream reconnected", null);
         announce.reconnected(attempts, downtimeMs);
+        metrics.reconnected(provider.name(), downtimeMs);
         reactor.reconnected(input.reconnected(conn, reactor.config().turnDetection().isEmpty()), offset);
         LOG.infof("session %s: upstream reconnected after %d ms (attempt %d)", id, downtimeMs, attempts);
     }
@@ -118,6 +123,7 @@ final class UpstreamSteps implements UpstreamLink.Events {
     private void moved(boolean commitSent) {
         retiring = new Retiring(reactor.transcript().pendingIds(), reactor.awaitingCommit() ? 1 : 0);
         long age = link.promote();
+        metrics.rotated(provider.name());
         reactor.rotated(input.msSent());
         announce.rotated("the upstream connection was " + age / 1000 + " s old, near its age limit "
                 + "(gateway.upstream.max-session-age)" + (commitSent ? "; the turn in progress was committed" : ""), age);
@@ -148,11 +154,12 @@ final class UpstreamSteps implements UpstreamLink.Events {
         }
         // Peek at the type and bind only what the session acts on: most frames (deltas) go on as they are.
         String type = codec.peekType(text);
-        frames.text(type);
+        counted(type);
         String fatal = null;
         String[] replaced = null;
         if (type != null && EventReactor.ACTED_ON.contains(type)) {
             var event = codec.decodeServer(text);
+            observed(event);
             input.learn(event, true);
             fatal = reactor.act(event);
             replaced = reactor.takeReplacement();
@@ -181,10 +188,11 @@ final class UpstreamSteps implements UpstreamLink.Events {
      */
     private void sideFrame(int gen, String text) {
         String type = codec.peekType(text);
-        frames.text(type);
+        counted(type);
         String fatal = null;
         if (type != null && EventReactor.ACTED_ON.contains(type)) {
             var event = codec.decodeServer(text);
+            observed(event);
             input.learn(event, false);
             fatal = reactor.act(event, link.retiring(gen));
             if (link.retiring(gen) && retiring != null) {
@@ -200,6 +208,26 @@ final class UpstreamSteps implements UpstreamLink.Events {
         }
         if (lifecycle.draining()) {
             session.drainStep(clock.getAsLong());
+        }
+    }
+
+    /** Every upstream frame: the session's counts, the metrics, the first-delta latency. */
+    private void counted(String type) {
+        frames.text(type);
+        metrics.upstreamFrame(provider.name(), type);
+        if (realtime.gateway.event.TranscriptionEvent.Delta.TYPE.equals(type)) {
+            latencies.delta(clock.getAsLong());
+        }
+    }
+
+    /** What the metrics learn from a decoded frame: turn ends, completions, error codes. */
+    private void observed(realtime.gateway.event.ServerEvent event) {
+        if (event instanceof realtime.gateway.event.InputAudioEvent.SpeechStopped s) {
+            latencies.speechStopped(s.itemId(), clock.getAsLong());
+        } else if (event instanceof realtime.gateway.event.TranscriptionEvent.Completed c) {
+            latencies.completed(c.itemId(), clock.getAsLong());
+        } else if (event instanceof realtime.gateway.event.SystemEvent.Error e && e.error() != null) {
+            metrics.upstreamError(provider.name(), e.error().code() == null ? null : e.error().code().orElse(null));
         }
     }
 

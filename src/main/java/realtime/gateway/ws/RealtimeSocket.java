@@ -54,7 +54,13 @@ public class RealtimeSocket {
                 config.fanout().maxPending());
         connection.userData().put(Keys.SUBSCRIBER, sub);
         s.producerAttached();
-        s.subscribe(sub);
+        if (Boolean.TRUE.equals(connection.userData().get(Keys.CREATED_ON_CONNECT))) {
+            // The session was created by this upgrade, which waited for the upstream's session.created: what the
+            // session said meanwhile (session.created, session.updated) comes first, from its replay log.
+            s.resume(sub, 0);
+        } else {
+            s.subscribe(sub);
+        }
     }
 
     @OnTextMessage

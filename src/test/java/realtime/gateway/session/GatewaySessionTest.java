@@ -62,7 +62,7 @@ public class GatewaySessionTest {
         GatewaySession s = new GatewaySession("sess_test", TranscriptionConfig.defaults("gpt-4o-mini-transcribe"),
                 new SessionOwner("key", 10, maxDuration, usage), provider, CODEC, now::get,
                 new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "gpt-4o-mini-transcribe",
-                        new SessionHub.ReplayLimits(100, 60_000), RECONNECTS, ROTATE_BEFORE), scheduler, ended::add);
+                        new SessionHub.ReplayLimits(100, 60_000), RECONNECTS, ROTATE_BEFORE), SessionMetrics.NONE, scheduler, ended::add);
         s.subscribe(events);
         s.start();
         return s;
@@ -573,7 +573,7 @@ public class GatewaySessionTest {
         GatewaySession stuck = new GatewaySession("sess_stuck", TranscriptionConfig.defaults("m"),
                 new SessionOwner("key", 10, Duration.ofHours(1), UsageSink.NONE), other, CODEC, now::get,
                 new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "m", SessionHub.ReplayLimits.NONE,
-                        Reconnects.NEVER, ROTATE_BEFORE), scheduler, ended::add);
+                        Reconnects.NEVER, ROTATE_BEFORE), SessionMetrics.NONE, scheduler, ended::add);
         stuck.start();
         now.addAndGet(15_000);
         stuck.tick(now.get());
