@@ -163,16 +163,24 @@ public class OpenAiUpstream implements UpstreamProvider {
             return ws.writeQueueFull();
         }
 
+        /**
+         * Calls {@code ready} once the write queue has room. The session may call this from a worker thread
+         * (a REST upload runs its step where it arrives) while the socket drains on its event loop: the
+         * handler is set first and the queue checked after, so a drain between the two is never missed, and
+         * {@code ready} runs once whichever sees it first.
+         */
         @Override
         public void onDrain(Runnable ready) {
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable once = () -> {
+                if (done.compareAndSet(false, true)) {
+                    ready.run();
+                }
+            };
+            ws.drainHandler(v -> once.run());
             if (!ws.writeQueueFull()) {
-                ready.run();
-                return;
+                once.run();
             }
-            ws.drainHandler(v -> {
-                ws.drainHandler(null);
-                ready.run();
-            });
         }
 
         @Override
