@@ -1,5 +1,12 @@
 package realtime.gateway.api;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
@@ -24,6 +31,8 @@ import realtime.gateway.session.SessionRegistry;
  * secret that opens a producer connection on {@code /v1/realtime}.
  */
 @Path("/v1/realtime")
+@Tag(name = "OpenAI-compatible", description = "Session creation as OpenAI's Realtime API does it, so the official SDKs work "
+        + "with the gateway as their base URL")
 @Consumes(MediaType.WILDCARD)
 @Produces(MediaType.APPLICATION_JSON)
 public class RealtimeResource {
@@ -46,6 +55,14 @@ public class RealtimeResource {
     /** Beta: the transcription session object with {@code client_secret {value, expires_at}}. */
     @POST
     @Path("/transcription_sessions")
+    @Operation(summary = "Create a transcription session (beta shape)", description = "Creates a gateway session, opens its "
+            + "upstream connection (waiting up to gateway.upstream.create-wait for the upstream's first answer) and "
+            + "returns the transcription session object with a gateway-minted client_secret that opens /v1/realtime. "
+            + "Every field is optional; {} is a valid body.")
+    @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreateRequests.Beta.class),
+            examples = @ExampleObject(name = "minimal", value = "{\"input_audio_transcription\":{\"model\":"
+                    + "\"gpt-4o-transcribe\",\"language\":\"en\"},\"turn_detection\":{\"type\":\"server_vad\"}}")))
+    @APIResponse(responseCode = "200", description = "The session, with client_secret {value, expires_at}")
     public CompletionStage<ObjectNode> createTranscriptionSession(String body, RoutingContext rc) {
         TranscriptionConfigs.Accepted accepted = configs.fromBeta(body);
         return create(rc, accepted).thenApply(created -> betaBody(accepted, created));
@@ -68,6 +85,11 @@ public class RealtimeResource {
     /** GA: {@code {value, expires_at, session}} for a {@code session.type: "transcription"} body. */
     @POST
     @Path("/client_secrets")
+    @Operation(summary = "Create a transcription session (GA shape)", description = "As the beta create, for a body "
+            + "{session: {type: \"transcription\", audio: {input: …}}}; returns {value, expires_at, session}.")
+    @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreateRequests.Ga.class),
+            examples = @ExampleObject(name = "minimal", value = "{\"session\":{\"type\":\"transcription\"}}")))
+    @APIResponse(responseCode = "200", description = "The client secret and the session")
     public CompletionStage<ObjectNode> createClientSecret(String body, RoutingContext rc) {
         TranscriptionConfigs.Accepted accepted = configs.fromGa(body);
         return create(rc, accepted).thenApply(created -> gaBody(accepted, created));

@@ -1,5 +1,10 @@
 package realtime.gateway.api;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +43,7 @@ import realtime.gateway.session.TypeFilter;
 
 /** The gateway's own session paths: list, inspect, close, feed audio, read the transcript, stream events. */
 @Path("/v1/sessions")
+@Tag(name = "Sessions", description = "The gateway's own session API: state, audio, commits, transcripts, events")
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionResource {
 
@@ -56,6 +62,8 @@ public class SessionResource {
 
     /** Newest first; a {@code client} key sees only the sessions it created. */
     @GET
+    @Operation(summary = "List sessions", description = "Newest first, within retention; a client key sees only the "
+            + "sessions it created, an admin key all.")
     public CompletionStage<SessionList> list(RoutingContext rc) {
         Caller.Key key = (Caller.Key) AccessFilter.caller(rc);
         List<CompletableFuture<SessionSnapshot>> views = registry.all().stream()
@@ -68,6 +76,8 @@ public class SessionResource {
 
     @GET
     @Path("/{id}")
+    @Operation(summary = "One session", description = "State and reason, configuration, counters, usage and the "
+            + "upstream connection (its own session id, reconnects, downtime, rotations).")
     public CompletionStage<SessionSnapshot> get(@PathParam("id") String id) {
         return session(id).snapshot();
     }
@@ -75,6 +85,8 @@ public class SessionResource {
     /** Closes the upstream cleanly; subscribers get {@code gateway.session.closed}. Idempotent. */
     @DELETE
     @Path("/{id}")
+    @Operation(summary = "Close a session", description = "Closes the upstream cleanly; subscribers get "
+            + "gateway.session.closed. Returns the session as it is then.")
     public CompletionStage<SessionSnapshot> close(@PathParam("id") String id) {
         GatewaySession s = session(id);
         s.close("closed by DELETE /v1/sessions/" + id);
@@ -84,6 +96,14 @@ public class SessionResource {
     /** Converted off the event loop (a WAV may need resampling); sent upstream as its write queue drains. */
     @POST
     @Path("/{id}/audio")
+    @Operation(summary = "Send audio", description = "audio/wav (16-bit PCM, any rate and channel count), audio/pcm "
+            + "(PCM16 LE mono, 24 kHz or ;rate=N) or application/octet-stream (the session's own format). Answered "
+            + "once handed upstream, or at once with bytes_buffered while the upstream connection is not open. "
+            + "?commit=true commits the turn after it.")
+    @RequestBody(content = { @Content(mediaType = "audio/wav", schema = @Schema(type = org.eclipse.microprofile.openapi
+            .annotations.enums.SchemaType.STRING, format = "binary")), @Content(mediaType = "audio/pcm",
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                            format = "binary")) })
     @Consumes(MediaType.WILDCARD)
     @Blocking
     public CompletionStage<AudioAccepted> audio(@PathParam("id") String id,
@@ -105,6 +125,7 @@ public class SessionResource {
 
     @POST
     @Path("/{id}/commit")
+    @Operation(summary = "Commit the turn", description = "input_audio_buffer.commit upstream (manual turn detection).")
     @Consumes(MediaType.WILDCARD)
     public CompletionStage<SessionSnapshot> commit(@PathParam("id") String id) {
         GatewaySession s = session(id);
@@ -113,6 +134,7 @@ public class SessionResource {
 
     @POST
     @Path("/{id}/clear")
+    @Operation(summary = "Clear the audio buffer", description = "input_audio_buffer.clear upstream.")
     @Consumes(MediaType.WILDCARD)
     public CompletionStage<SessionSnapshot> clear(@PathParam("id") String id) {
         GatewaySession s = session(id);
@@ -128,6 +150,8 @@ public class SessionResource {
 
     @GET
     @Path("/{id}/transcript")
+    @Operation(summary = "The transcript", description = "Completed turns in speech order (JSON), or their text "
+            + "joined by spaces (Accept: text/plain).")
     public CompletionStage<TranscriptView> transcript(@PathParam("id") String id) {
         return session(id).transcript().thenApply(t -> new TranscriptView(id, t.state(), t.text(), t.entries()));
     }
@@ -142,6 +166,9 @@ public class SessionResource {
     /** The session's stream as Server-Sent Events: {@code event:} the wire type, {@code id:} the sequence number. */
     @GET
     @Path("/{id}/events")
+    @Operation(summary = "Events as Server-Sent Events", description = "Every frame of the session as it happens, "
+            + "each with id: its sequence number; ?types= filters (prefix.*); Last-Event-ID resumes with a "
+            + "gateway.replay first. The same stream is a WebSocket at the same path.")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("id") String id, @QueryParam("types") String types,
             @QueryParam("envelope") @DefaultValue("false") boolean envelope, @QueryParam("after") String afterParam,

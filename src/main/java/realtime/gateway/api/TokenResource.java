@@ -1,5 +1,9 @@
 package realtime.gateway.api;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -39,6 +43,7 @@ import realtime.gateway.session.SessionState;
  * Only API keys reach these paths (the access filter sees to it).
  */
 @Path("/v1/sessions/{id}/tokens")
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "Sessions")
 @Produces(MediaType.APPLICATION_JSON)
 public class TokenResource {
 
@@ -81,6 +86,10 @@ public class TokenResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Mint a session token", description = "A scoped token for one session, as producer (send "
+            + "audio) or subscriber (read events and transcript); {role, ttl_seconds}. Returned once, kept only hashed.")
+    @RequestBody(content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "subscriber",
+            value = "{\"role\":\"subscriber\",\"ttl_seconds\":600}")))
     public Response create(@PathParam("id") String id, String body, RoutingContext rc) {
         GatewaySession s = session(id);
         if (s.state().terminal() || s.state() == SessionState.CLOSING) {
@@ -111,6 +120,7 @@ public class TokenResource {
     }
 
     @GET
+    @Operation(summary = "List a session's tokens", description = "Ids, roles and expiry; never the token values.")
     public TokenList list(@PathParam("id") String id) {
         session(id);
         return new TokenList("list", tokens.list(id).stream().map(t -> TokenView.of(t, null)).toList());
@@ -118,6 +128,7 @@ public class TokenResource {
 
     @DELETE
     @Path("/{tokenId}")
+    @Operation(summary = "Revoke a token", description = "At once, for new requests and open sockets alike.")
     public Deleted revoke(@PathParam("id") String id, @PathParam("tokenId") String tokenId) {
         session(id);
         if (!tokens.revoke(id, tokenId)) {

@@ -1,5 +1,6 @@
 package realtime.gateway.api;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.util.List;
 
 import jakarta.ws.rs.GET;
@@ -24,6 +25,7 @@ import realtime.gateway.session.SessionUsage;
  * {@code admin} key sees every key, or the one named by {@code key}.
  */
 @Path("/v1/usage")
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "Usage", description = "What each key used")
 @Produces(MediaType.APPLICATION_JSON)
 public class UsageResource {
 
@@ -49,6 +51,8 @@ public class UsageResource {
     }
 
     @GET
+    @Operation(summary = "Usage per key", description = "Sessions created, audio seconds and the upstream's reported "
+            + "usage per key over [start_time, end_time) (unix seconds); a client key sees only its own.")
     public UsageReport usage(@QueryParam("start_time") String start, @QueryParam("end_time") String end,
             @QueryParam("key") String keyName, RoutingContext rc) {
         long now = System.currentTimeMillis() / 1000;
