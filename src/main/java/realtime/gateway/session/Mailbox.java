@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * A session's execution context: runs tasks one at a time, in submission order, without locks. A caller
@@ -18,6 +19,11 @@ final class Mailbox implements Executor {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final String owner;
+    /**
+     * The log field (MDC) naming the session on every line logged while one of its steps runs, whatever logs
+     * it (the JSON log in production carries it as {@code mdc.session_id}).
+     */
+    static final String SESSION_ID = "session_id";
 
     Mailbox(String owner) {
         this.owner = owner;
@@ -28,7 +34,11 @@ final class Mailbox implements Executor {
      * upstream frames: no task object, a shallow stack); the caller must then call {@link #exit()}.
      */
     boolean tryEnter() {
-        return pending.compareAndSet(0, 1);
+        if (pending.compareAndSet(0, 1)) {
+            MDC.put(SESSION_ID, owner);
+            return true;
+        }
+        return false;
     }
 
     /** Ends a step begun with {@link #tryEnter()}, running whatever was queued meanwhile. */
@@ -36,6 +46,7 @@ final class Mailbox implements Executor {
         if (pending.decrementAndGet() > 0) {
             drain();
         }
+        MDC.remove(SESSION_ID);
     }
 
     @Override
@@ -49,7 +60,9 @@ final class Mailbox implements Executor {
         // A task is queued before it is counted, so whoever sees the count above zero finds it in the queue.
         tasks.add(task);
         if (pending.getAndIncrement() == 0) {
+            MDC.put(SESSION_ID, owner);
             drain();
+            MDC.remove(SESSION_ID);
         }
     }
 

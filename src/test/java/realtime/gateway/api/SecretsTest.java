@@ -50,6 +50,7 @@ public class SecretsTest {
     }
 
     final List<String> logs = new CopyOnWriteArrayList<>();
+    static final org.jboss.logmanager.formatters.JsonFormatter JSON_LINES = new org.jboss.logmanager.formatters.JsonFormatter();
     final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord r) {
@@ -67,6 +68,8 @@ public class SecretsTest {
                 sb.append(' ').append(r.getThrown());
             }
             logs.add(sb.toString());
+            // And the line as a JSON formatter (JBoss LogManager's) writes it: message, MDC fields, exception.
+            logs.add(JSON_LINES.format(org.jboss.logmanager.ExtLogRecord.wrap(r)));
         }
 
         @Override
@@ -140,6 +143,9 @@ public class SecretsTest {
         }
         seen.add(body(anonymous().queryParam("token", subscriber).get("/v1/sessions/" + id)));
         assertTrue(logs.size() > 50, "DEBUG logging is on: " + logs.size() + " records");
+        String sessionField = "\"session_id\":\"" + id + "\"";
+        assertTrue(logs.stream().anyMatch(l -> l.contains("\"mdc\"") && l.contains(sessionField) && l.contains("active")),
+                "JSON lines about the session carry its id as a field");
         List<String> leaks = new ArrayList<>();
         for (String s : secrets) {
             seen.stream().filter(t -> t.contains(s)).forEach(t -> leaks.add("in a body or event: " + t));
