@@ -68,11 +68,24 @@ public class OpenAiUpstream implements UpstreamProvider {
         return NAME;
     }
 
-    /** A 4xx at the handshake (bad key, unknown model, forbidden): the same request will not succeed. */
+    /**
+     * A 4xx at the handshake (bad key, unknown model, forbidden), or no key at all: the same request will not
+     * succeed (a create answers 502 at once instead of retrying).
+     */
     @Override
     public boolean fatal(Throwable connectFailure) {
+        if (connectFailure instanceof NoKey) {
+            return true;
+        }
         return connectFailure instanceof io.vertx.core.http.UpgradeRejectedException r && r.getStatus() >= 400
                 && r.getStatus() < 500 && r.getStatus() != 408 && r.getStatus() != 429;
+    }
+
+    /** The connect that cannot start: no key is configured. */
+    static final class NoKey extends IllegalStateException {
+        NoKey() {
+            super("no upstream API key: set the OPENAI_API_KEY environment variable");
+        }
     }
 
     /** OpenAI ends a Realtime session after 60 minutes; {@code gateway.upstream.max-session-age} overrides it. */
@@ -90,8 +103,7 @@ public class OpenAiUpstream implements UpstreamProvider {
     @Override
     public Uni<UpstreamConnection> connect(String sessionId, UpstreamListener listener) {
         if (!configured()) {
-            return Uni.createFrom().failure(new IllegalStateException(
-                    "no upstream API key: set the OPENAI_API_KEY environment variable"));
+            return Uni.createFrom().failure(new NoKey());
         }
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setAbsoluteURI(transcriptionUrl(config.url()).toString())
