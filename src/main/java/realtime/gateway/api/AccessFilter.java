@@ -26,7 +26,8 @@ import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.SessionRegistry;
 
 /**
- * The one gate in front of every path but {@code /q/health/*}, the API description {@code /q/openapi} (and
+ * The one gate in front of every path but {@code /q/health/*}, the API descriptions ({@code /q/openapi},
+ * {@code /asyncapi.yaml}) (and
  * {@code /q/metrics} unless {@code gateway.metrics.auth}): REST, SSE and every WebSocket upgrade pass
  * here before any route, so an endpoint cannot be added without it. It answers CORS, establishes the
  * {@link Caller} (401 without a valid credential) and decides session access from the path alone:
@@ -83,7 +84,7 @@ public class AccessFilter {
             return;
         }
         if (path.equals("/q/health") || path.startsWith("/q/health/")
-                || path.equals("/q/openapi") || path.startsWith("/q/openapi.")
+                || path.equals("/q/openapi") || path.startsWith("/q/openapi.") || path.equals("/asyncapi.yaml")
                 || (metricsOpen && (path.equals("/q/metrics") || path.startsWith("/q/metrics/")))) {
             rc.next();
             return;
