@@ -141,6 +141,9 @@ public class AccessFilter {
             return;
         }
         rc.put(CALLER, caller);
+        // Every line logged while serving this request names the credential (its name, never its value). Quarkus
+        // keeps the MDC on the request's own Vert.x context, so it ends with the request.
+        org.jboss.logging.MDC.put("key_name", keyName(caller));
         // Quota refusals (429) come from wherever the quota is checked: counted here, for the key, once.
         rc.addHeadersEndHandler(v -> {
             if (rc.response().getStatusCode() == 429) {

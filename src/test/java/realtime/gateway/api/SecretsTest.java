@@ -146,6 +146,8 @@ public class SecretsTest {
         String sessionField = "\"session_id\":\"" + id + "\"";
         assertTrue(logs.stream().anyMatch(l -> l.contains("\"mdc\"") && l.contains(sessionField) && l.contains("active")),
                 "JSON lines about the session carry its id as a field");
+        assertTrue(logs.stream().anyMatch(l -> l.contains("\"mdc\"") && l.contains("\"key_name\":\"tenant-a\"")),
+                "lines logged while serving a request name the key (never its value)");
         List<String> leaks = new ArrayList<>();
         for (String s : secrets) {
             seen.stream().filter(t -> t.contains(s)).forEach(t -> leaks.add("in a body or event: " + t));
