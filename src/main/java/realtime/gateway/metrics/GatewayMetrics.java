@@ -62,11 +62,6 @@ public class GatewayMetrics implements SessionMetrics {
                 .baseUnit("frames").publishPercentiles(0.5, 0.99).register(registry);
     }
 
-    /** The registry, for meters owned elsewhere (the session gauges). */
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     private Counter counter(String name, String description, String... tags) {
         return counters.computeIfAbsent(name + String.join("\u0000", tags),
                 k -> Counter.builder(name).description(description).tags(tags).register(registry));
@@ -136,10 +131,16 @@ public class GatewayMetrics implements SessionMetrics {
                 "upstream", upstream).increment();
     }
 
+    /** Frame counters by upstream, then by type: the one meter on every upstream frame, found without building a key. */
+    private final Map<String, Map<String, Counter>> frameCounters = new ConcurrentHashMap<>();
+
     @Override
     public void upstreamFrame(String upstream, String type) {
-        counter("gateway.upstream.frames", "Frames from the upstream, by type", "upstream", upstream, "type",
-                type != null && FRAME_TYPES.contains(type) ? type : "other").increment();
+        String t = type != null && FRAME_TYPES.contains(type) ? type : "other";
+        frameCounters.computeIfAbsent(upstream, u -> new ConcurrentHashMap<>())
+                .computeIfAbsent(t, k -> counter("gateway.upstream.frames", "Frames from the upstream, by type",
+                        "upstream", upstream, "type", k))
+                .increment();
     }
 
     @Override

@@ -6,8 +6,6 @@ package realtime.gateway.session;
  */
 record Rotation(long maxAgeMs, long beforeMs) {
 
-    static final Rotation NONE = new Rotation(0, 0);
-
     boolean enabled() {
         return maxAgeMs > 0 && beforeMs > 0 && beforeMs < maxAgeMs;
     }

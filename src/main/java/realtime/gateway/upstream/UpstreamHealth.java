@@ -20,7 +20,6 @@ public final class UpstreamHealth {
     private int consecutiveFailures;
     private String lastError;
     private long lastFailureAt;
-    private long lastSuccessAt;
     private long connects;
     private long failures;
 
@@ -31,14 +30,12 @@ public final class UpstreamHealth {
     }
 
     /** What readiness shows of one upstream. */
-    public record View(boolean usable, int consecutiveFailures, String lastError, Long lastFailureAt,
-            Long lastSuccessAt, long connects, long failures) {
+    public record View(boolean usable, int consecutiveFailures, String lastError, long connects, long failures) {
     }
 
     synchronized void succeeded() {
         connects++;
         consecutiveFailures = 0;
-        lastSuccessAt = clock.getAsLong();
     }
 
     synchronized void failed(Throwable why) {
@@ -50,8 +47,7 @@ public final class UpstreamHealth {
 
     public synchronized View view() {
         boolean usable = consecutiveFailures < failuresToDown || clock.getAsLong() - lastFailureAt >= retryAfterMs;
-        return new View(usable, consecutiveFailures, lastError, lastFailureAt == 0 ? null : lastFailureAt,
-                lastSuccessAt == 0 ? null : lastSuccessAt, connects, failures);
+        return new View(usable, consecutiveFailures, lastError, connects, failures);
     }
 
     /** {@code provider}, with every connect's outcome counted here. */

@@ -71,11 +71,6 @@ public final class SpeechDetector implements AutoCloseable {
         return speaking;
     }
 
-    /** Milliseconds of audio given so far (whole windows). */
-    public long positionMs() {
-        return ms(position);
-    }
-
     /** Forgets speech in progress (the buffer was cleared or committed by hand). */
     public void interrupt() {
         speaking = false;

@@ -71,23 +71,36 @@ public class UpstreamContinuityTest {
         return given().accept("text/plain").get("/v1/sessions/" + id + "/transcript").asString();
     }
 
-    /** Streams {@code ms} of audio in real time, 100 ms per request, tone while {@code tone} says so. */
-    static long stream(String id, int ms, java.util.function.IntPredicate tone) throws InterruptedException {
-        long sent = 0;
-        long start = System.nanoTime();
-        for (int t = 0; t < ms; t += 100) {
-            byte[] pcm = (tone.test(t) ? TestAudio.toneAndSilence(24000, 100) : TestAudio.toneAndSilence(24000, 0, 100))
-                    .toLittleEndian();
-            given().contentType("audio/pcm").body(pcm).post("/v1/sessions/" + id + "/audio").then().statusCode(200);
-            sent += pcm.length;
-            // Real time: the next 100 ms are due then (pacing a live source, not waiting for a result).
-            long due = start + (t + 100) * 1_000_000L;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+    /**
+     * Streams {@code ms} of audio in real time, 100 ms per request on a fixed-rate clock (a live source's pace),
+     * tone while {@code tone} says so; returns the bytes sent.
+     */
+    static long stream(String id, int ms, java.util.function.IntPredicate tone) throws Exception {
+        java.util.concurrent.ScheduledExecutorService clock = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        long[] sent = { 0 };
+        int[] t = { 0 };
+        clock.scheduleAtFixedRate(() -> {
+            try {
+                if (t[0] >= ms) {
+                    done.complete(sent[0]);
+                    return;
+                }
+                byte[] pcm = (tone.test(t[0]) ? TestAudio.toneAndSilence(24000, 100)
+                        : TestAudio.toneAndSilence(24000, 0, 100)).toLittleEndian();
+                given().contentType("audio/pcm").body(pcm).post("/v1/sessions/" + id + "/audio").then().statusCode(200);
+                sent[0] += pcm.length;
+                t[0] += 100;
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
             }
+        }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            return done.get(ms / 1000 + 30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            clock.shutdownNow();
         }
-        return sent;
     }
 
     static long appendedAfter(int before) {

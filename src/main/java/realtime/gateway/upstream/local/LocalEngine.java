@@ -54,7 +54,6 @@ public class LocalEngine {
     /** Guarded by this: idle recognizers, and jobs waiting (finals ahead of partials). */
     private final List<Slot> idle = new ArrayList<>();
     private final List<Slot> slots = new ArrayList<>();
-    private long partialsDropped;
     private final Deque<Job> finals = new ArrayDeque<>();
     private final Deque<Job> partials = new ArrayDeque<>();
 
@@ -204,7 +203,6 @@ public class LocalEngine {
                     }
                 } else if (!job.last() && job.turn().samples() > Turn.MAX_PARTIAL_TAKEOVER) {
                     it.remove();
-                    partialsDropped++;
                     job.turn().partialDropped();
                 } else {
                     it.remove();
@@ -264,11 +262,6 @@ public class LocalEngine {
                 dispatch();
             }
         }
-    }
-
-    /** Partial captions skipped because no recognizer could take them cheaply, since start. */
-    public synchronized long partialsDropped() {
-        return partialsDropped;
     }
 
     @PreDestroy

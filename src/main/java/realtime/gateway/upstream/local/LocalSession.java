@@ -15,7 +15,6 @@ import realtime.gateway.event.ClientEvent;
 import realtime.gateway.event.ClientFrame;
 import realtime.gateway.event.ConversationEvent;
 import realtime.gateway.event.Dialects;
-import realtime.gateway.event.Details;
 import realtime.gateway.event.Errors;
 import realtime.gateway.event.Ids;
 import realtime.gateway.event.InputAudioEvent;
@@ -23,7 +22,6 @@ import realtime.gateway.event.Item;
 import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.event.Session;
 import realtime.gateway.event.SessionEvent;
-import realtime.gateway.event.TranscriptionEvent;
 import realtime.gateway.upstream.UpstreamConnection;
 import realtime.gateway.upstream.UpstreamListener;
 import realtime.gateway.vad.SpeechDetector;
@@ -70,7 +68,7 @@ final class LocalSession implements UpstreamConnection {
     private Turn speech;
     private String speechItem;
     private long speechFrom;
-    private Results results;
+    private TurnEvents results;
     private int sinceCaption;
     private String previousItem;
     private boolean closed;
@@ -286,7 +284,8 @@ final class LocalSession implements UpstreamConnection {
             speechFrom = from;
             return;
         }
-        results = new Results(item, ms(from));
+        results = new TurnEvents(serial, this::emit, () -> include.map(l -> l.contains(LOGPROBS)).orElse(false),
+                item, ms(from));
         speech = engine.turn(results);
         speechItem = item;
         speechFrom = from;
@@ -333,7 +332,7 @@ final class LocalSession implements UpstreamConnection {
     /** Commits the buffer as {@code item}: the items, then the engine's final result for the turn. */
     private void commitTurn(String item) {
         Turn t = speech;
-        Results r = results;
+        TurnEvents r = results;
         speech = null;
         speechItem = null;
         results = null;
@@ -350,60 +349,6 @@ final class LocalSession implements UpstreamConnection {
         if (t != null) {
             r.committed(item);
             t.end();
-        }
-    }
-
-    /** One turn's results from the engine, brought back onto the session's executor. */
-    private final class Results implements Turn.Results {
-        private final long startMs;
-        private final Captions captions = new Captions();
-        private String item;
-        private boolean committed;
-
-        Results(String item, long startMs) {
-            this.item = item;
-            this.startMs = startMs;
-        }
-
-        void committed(String id) {
-            item = id;
-            committed = true;
-        }
-
-        @Override
-        public void partial(List<Turn.Word> words, long audioMs) {
-            serial.execute(() -> {
-                if (!committed && !closed) {
-                    Captions.Partial p = captions.partial(eventId(), item, startMs, audioMs, words);
-                    if (p != null) {
-                        emit(p);
-                    }
-                }
-            });
-        }
-
-        @Override
-        public void done(List<Turn.Word> words, long audioMs) {
-            serial.execute(() -> {
-                boolean logprobs = include.map(l -> l.contains(LOGPROBS)).orElse(false);
-                List<String> deltas = Captions.deltas(words);
-                for (int i = 0; i < deltas.size(); i++) {
-                    emit(new TranscriptionEvent.Delta(TranscriptionEvent.Delta.TYPE, eventId(), item, 0, deltas.get(i),
-                            logprobs ? Optional.of(List.of(Captions.logprob(deltas.get(i), words.get(i).conf()))) : null,
-                            null));
-                }
-                emit(new TranscriptionEvent.Completed(TranscriptionEvent.Completed.TYPE, eventId(), item, 0,
-                        Captions.text(words), Optional.of(new Details.TranscriptionUsage(Details.TranscriptionUsage.DURATION,
-                                null, null, null, null, audioMs / 1000.0)),
-                        Captions.logprobs(words, logprobs), null));
-            });
-        }
-
-        @Override
-        public void failed(Throwable error) {
-            serial.execute(() -> emit(new TranscriptionEvent.Failed(TranscriptionEvent.Failed.TYPE, eventId(), item, 0,
-                    new Details.ErrorDetail("transcription_error", Optional.of("engine_error"),
-                            "The local engine could not transcribe this turn.", Optional.empty(), Optional.empty()))));
         }
     }
 
@@ -452,7 +397,7 @@ final class LocalSession implements UpstreamConnection {
         }
     }
 
-    private static String eventId() {
+    static String eventId() {
         return Ids.random("event_", 21);
     }
 

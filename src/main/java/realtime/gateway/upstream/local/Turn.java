@@ -75,11 +75,6 @@ public final class Turn {
         partialWaiting = false;
     }
 
-    /** Milliseconds of audio in the turn. */
-    public synchronized long audioMs() {
-        return length * 1000L / LocalEngine.RATE;
-    }
-
     /** Asks for a partial result of what the turn holds when a recognizer gets to it (at most one waiting). */
     public void requestPartial() {
         synchronized (this) {
