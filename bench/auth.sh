@@ -4,6 +4,8 @@
 # Usage: bench/auth.sh [--smoke] [--rest=3000] [--upgrades=1000] [--warmup=500] [--passes=2] [--control=true]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Gateways started here keep their records in an embedded database of their own under target/, never ./data.
+export GATEWAY_STORE_PATH=${GATEWAY_STORE_PATH:-./target/bench-data/\${quarkus.uuid\}}
 ARGS=()
 for arg in "$@"; do
   case $arg in

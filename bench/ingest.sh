@@ -7,6 +7,8 @@
 #                   [--rounds=2] [--before=<quarkus-run.jar>]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Gateways started here keep their records in an embedded database of their own under target/, never ./data.
+export GATEWAY_STORE_PATH=${GATEWAY_STORE_PATH:-./target/bench-data/\${quarkus.uuid\}}
 
 TARGETS=gateway,baseline SESSIONS=100 SECONDS_=30 WARMUP=5 ROUNDS=2 BEFORE_JAR=
 for arg in "$@"; do

@@ -6,6 +6,8 @@
 #   bench/local-engine.sh [max-sessions-to-try (default 32)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Gateways started here keep their records in an embedded database of their own under target/, never ./data.
+export GATEWAY_STORE_PATH=${GATEWAY_STORE_PATH:-./target/bench-data/\${quarkus.uuid\}}
 PORT=${GATEWAY_BENCH_PORT:-18082}
 
 if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ ! -d target/test-classes/realtime/gateway/bench ]; then

@@ -11,6 +11,8 @@
 #                [--before=<quarkus-run.jar>]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Gateways started here keep their records in an embedded database of their own under target/, never ./data.
+export GATEWAY_STORE_PATH=${GATEWAY_STORE_PATH:-./target/bench-data/\${quarkus.uuid\}}
 
 TARGETS=gateway,baseline,ceiling SESSIONS=100 SUBS=10 RATE=20 SECONDS_=60 WARMUP=10 SATURATE=1 IDLE=0,1000,5000
 for arg in "$@"; do

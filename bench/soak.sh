@@ -7,6 +7,8 @@
 #   bench/soak.sh [seconds (default 120)] [drops (default 100)] [sessions (default 20)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Gateways started here keep their records in an embedded database of their own under target/, never ./data.
+export GATEWAY_STORE_PATH=${GATEWAY_STORE_PATH:-./target/bench-data/\${quarkus.uuid\}}
 ./mvnw -B -q test -Dtest=SoakTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dsoak.seconds="${1:-120}" -Dsoak.drops="${2:-100}" -Dsoak.sessions="${3:-20}" \
   -Dquarkus.log.category.\"realtime.gateway\".level=WARN 2>&1 | grep -E '^soak:|FAIL|Tests run:.*Fail' || true

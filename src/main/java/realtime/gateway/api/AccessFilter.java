@@ -24,6 +24,7 @@ import realtime.gateway.metrics.GatewayMetrics;
 import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.SessionRegistry;
+import realtime.gateway.store.Store;
 
 /**
  * The one gate in front of every path but {@code /q/health/*}, the API descriptions ({@code /q/openapi},
@@ -49,13 +50,16 @@ public class AccessFilter {
 
     private final Authenticator auth;
     private final SessionRegistry registry;
+    private final Store store;
     private final GatewayMetrics metrics;
     private final boolean metricsOpen;
     private final List<String> origins;
     private final ObjectMapper mapper = RealtimeCodec.newMapper();
 
-    public AccessFilter(Authenticator auth, SessionRegistry registry, GatewayConfig config, GatewayMetrics metrics) {
+    public AccessFilter(Authenticator auth, SessionRegistry registry, GatewayConfig config, GatewayMetrics metrics,
+            Store store) {
         this.auth = auth;
+        this.store = store;
         this.registry = registry;
         this.metrics = metrics;
         this.metricsOpen = !config.metrics().auth();
@@ -110,13 +114,23 @@ public class AccessFilter {
             String op = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
             if (caller instanceof Caller.Key k) {
                 Optional<GatewaySession> s = registry.get(id);
-                if (s.isEmpty() || !(k.key().admin() || s.get().owner().equals(k.key().name()))) {
-                    LOG.debugf("%s %s: 404 for %s (%s)", req.method(), path, caller.describe(),
-                            s.isEmpty() ? "no such session" : "another key's session");
-                    refuse(rc, 404, k.key().name());
-                    write(rc, ApiException.notFound(SessionResource.notFoundMessage(id)));
+                if (s.isEmpty() && store.persistent()) {
+                    // Not in memory: a session of before a restart, or past the in-memory retention, may be stored.
+                    req.pause();
+                    store.owner(id).whenComplete((owner, err) -> {
+                        req.resume();
+                        if (err != null) {
+                            LOG.warnf("%s %s: the store could not be read: %s", req.method(), path, err.getMessage());
+                            write(rc, new ApiException(503, "server_error", "store_unavailable", "The session store "
+                                    + "could not be read; retry shortly.", null, 1));
+                        } else {
+                            ownedOr404(rc, k, id, owner.orElse(null), caller);
+                        }
+                    });
                     return;
                 }
+                ownedOr404(rc, k, id, s.map(GatewaySession::owner).orElse(null), caller);
+                return;
             } else if (caller instanceof Caller.Token t) {
                 denied = tokenAllows(t.token(), id, req.method(), op, rest) ? null
                         : "This token is valid only for its own session, as a " + t.token().role().wire() + ": "
@@ -140,6 +154,22 @@ public class AccessFilter {
             unauthorized(rc, denied);
             return;
         }
+        admit(rc, caller);
+    }
+
+    /** An API key's request for a session: admitted when the key owns it (or is an admin), else 404. */
+    private void ownedOr404(RoutingContext rc, Caller.Key k, String id, String owner, Caller caller) {
+        if (owner == null || !(k.key().admin() || owner.equals(k.key().name()))) {
+            LOG.debugf("%s %s: 404 for %s (%s)", rc.request().method(), rc.normalizedPath(), caller.describe(),
+                    owner == null ? "no such session" : "another key's session");
+            refuse(rc, 404, k.key().name());
+            write(rc, ApiException.notFound(SessionResource.notFoundMessage(id)));
+            return;
+        }
+        admit(rc, caller);
+    }
+
+    private void admit(RoutingContext rc, Caller caller) {
         rc.put(CALLER, caller);
         // Every line logged while serving this request names the credential (its name, never its value). Quarkus
         // keeps the MDC on the request's own Vert.x context, so it ends with the request.

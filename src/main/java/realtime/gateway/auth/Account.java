@@ -31,6 +31,10 @@ public final class Account implements UsageSink {
     public record Totals(long sessionsCreated, SessionUsage usage) {
     }
 
+    /** One minute of a key's history as the store keeps it ({@code minute}: epoch minutes). */
+    public record Minute(long minute, long sessions, SessionUsage usage) {
+    }
+
     private final ApiKey key;
     private final LongSupplier clock;
     private final long retentionMs;
@@ -41,6 +45,8 @@ public final class Account implements UsageSink {
     private final ArrayDeque<double[]> dayAudio = new ArrayDeque<>();
     private double dayAudioMs;
     private final TreeMap<Long, Bucket> history = new TreeMap<>();
+    /** Minutes changed since the store last took them. */
+    private final java.util.Set<Long> dirty = new java.util.HashSet<>();
 
     public Account(ApiKey key, LongSupplier clock, long retentionMs) {
         this.key = key;
@@ -81,9 +87,11 @@ public final class Account implements UsageSink {
     /** Gives back a create that did not happen (the session was refused further on). */
     public synchronized void refundCreate() {
         createTokens = Math.min(key.quota().createsPerMinute(), createTokens + 1);
-        Bucket b = history.get(clock.getAsLong() / MINUTE_MS);
+        long minute = clock.getAsLong() / MINUTE_MS;
+        Bucket b = history.get(minute);
         if (b != null && b.sessions > 0) {
             b.sessions--;
+            dirty.add(minute);
         }
     }
 
@@ -181,8 +189,45 @@ public final class Account implements UsageSink {
         return DAY_MS / 1000;
     }
 
+    /** The minutes changed since the last call, as they are now. */
+    public synchronized java.util.List<Minute> takeChanged() {
+        java.util.List<Minute> out = new java.util.ArrayList<>(dirty.size());
+        for (long m : dirty) {
+            Bucket b = history.get(m);
+            if (b != null) {
+                out.add(new Minute(m, b.sessions, b.usage.view()));
+            }
+        }
+        dirty.clear();
+        return out;
+    }
+
+    /**
+     * Puts stored minutes back (at start, before any new use): usage history and, for the last 24 hours, the
+     * audio quota window. Minutes past retention are ignored.
+     */
+    public synchronized void restore(java.util.List<Minute> minutes) {
+        long now = clock.getAsLong();
+        long oldestKept = (now - retentionMs) / MINUTE_MS;
+        long oldestToday = (now - DAY_MS) / MINUTE_MS;
+        minutes.stream().sorted((a, b) -> Long.compare(a.minute(), b.minute())).forEach(m -> {
+            if (m.minute() < oldestKept) {
+                return;
+            }
+            Bucket b = history.computeIfAbsent(m.minute(), k -> new Bucket());
+            b.sessions += m.sessions();
+            b.usage.add(m.usage());
+            double ms = m.usage().audioSeconds() * 1000;
+            if (m.minute() > oldestToday && ms > 0) {
+                dayAudio.addLast(new double[] { m.minute(), ms });
+                dayAudioMs += ms;
+            }
+        });
+    }
+
     private Bucket bucket(long now) {
         long minute = now / MINUTE_MS;
+        dirty.add(minute);
         Bucket b = history.get(minute);
         if (b == null) {
             b = new Bucket();

@@ -29,8 +29,35 @@ public class Accounts {
         this.retentionMs = config.auth().usageRetention().toMillis();
     }
 
+    /** Usage the store kept from before this process started, by key name, until each key's account is made. */
+    private final Map<String, java.util.List<Account.Minute>> restored = new ConcurrentHashMap<>();
+
     public Account of(ApiKey key) {
-        return accounts.computeIfAbsent(key.name(), n -> new Account(key, System::currentTimeMillis, retentionMs));
+        return accounts.computeIfAbsent(key.name(), n -> {
+            Account a = new Account(key, System::currentTimeMillis, retentionMs);
+            java.util.List<Account.Minute> kept = restored.remove(n);
+            if (kept != null) {
+                a.restore(kept);
+            }
+            return a;
+        });
+    }
+
+    /** Stored usage by key name (at start): each key's account starts from it. */
+    public void restore(Map<String, java.util.List<Account.Minute>> byKey) {
+        restored.putAll(byKey);
+    }
+
+    /** Every account's minutes changed since the last call, by key name. */
+    public Map<String, java.util.List<Account.Minute>> takeChanged() {
+        Map<String, java.util.List<Account.Minute>> out = new java.util.HashMap<>();
+        accounts.forEach((name, a) -> {
+            var changed = a.takeChanged();
+            if (!changed.isEmpty()) {
+                out.put(name, changed);
+            }
+        });
+        return out;
     }
 
     /**

@@ -46,6 +46,55 @@ public interface GatewayConfig {
     /** Stopping the process. */
     Shutdown shutdown();
 
+    /** Where sessions, transcripts and usage outlive the process. */
+    Store store();
+
+    /**
+     * {@code gateway.store.*}. Which database is used is {@code gateway.store} itself: {@code auto} (the default:
+     * PostgreSQL when {@code quarkus.datasource.jdbc.url} is set, else the embedded file database),
+     * {@code embedded}, {@code postgresql} or {@code memory} (nothing kept across restarts).
+     */
+    interface Store {
+
+        /** {@code gateway.store} itself: auto, embedded, postgresql or memory. Default auto. */
+        @io.smallrye.config.WithParentName
+        @WithDefault("auto")
+        String kind();
+
+        /**
+         * The embedded database's directory: absolute, or relative to the working directory written with a
+         * leading {@code ./}. Default {@code ./data}.
+         */
+        @WithDefault("./data")
+        String path();
+
+        /** Closed sessions and their transcripts are deleted this long after they closed. Default 30 days. */
+        @WithDefault("30d")
+        Duration retention();
+
+        /** How often retention is enforced. Default 1 h. */
+        @WithDefault("1h")
+        Duration retentionCheck();
+
+        /**
+         * This process's name among those sharing the database; sessions it had open when it died are shown
+         * {@code failed} ("process restarted") when it starts again under the same name, or once its heartbeat is
+         * {@code 3 × heartbeat} old. Default: the host name (the pod's name on Kubernetes).
+         */
+        Optional<String> node();
+
+        /** How often this process tells the database it is alive. Default 10 s. */
+        @WithDefault("10s")
+        Duration heartbeat();
+
+        /**
+         * Writes waiting for the database; while it is unreachable writes are retried and more queue up to this
+         * bound, past which new ones are dropped (counted, and logged once a minute). Default 100000.
+         */
+        @WithDefault("100000")
+        int maxQueued();
+    }
+
     /** {@code gateway.shutdown.*}. */
     interface Shutdown {
 

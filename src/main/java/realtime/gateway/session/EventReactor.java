@@ -40,6 +40,8 @@ final class EventReactor {
     private final SessionMetrics metrics;
     private final String upstream;
     private final Transcript transcript = new Transcript();
+    /** Where each turn goes once it has completed or failed (the store). */
+    private final java.util.function.Consumer<Transcript.Row> turns;
     private final SessionUsage.Counter usage = new SessionUsage.Counter();
     private TranscriptionConfig config;
     private boolean awaitingCommit;
@@ -54,7 +56,8 @@ final class EventReactor {
     private int connections;
 
     EventReactor(String sessionId, TranscriptionConfig config, String defaultModel, UsageSink owner,
-            SessionMetrics metrics, String upstream) {
+            SessionMetrics metrics, String upstream, java.util.function.Consumer<Transcript.Row> turns) {
+        this.turns = turns;
         this.metrics = metrics;
         this.upstream = upstream;
         this.sessionId = sessionId;
@@ -88,14 +91,16 @@ final class EventReactor {
             transcript.speechStopped(s.itemId(), shifted(s.audioEndMs()));
         } else if (event instanceof TranscriptionEvent.Completed c) {
             Details.TranscriptionUsage u = c.usage() == null ? null : c.usage().orElse(null);
-            transcript.completed(c.itemId(), c.transcript(), u);
+            transcript.completed(c.itemId(), c.transcript(), u, c.logprobs() == null ? null : c.logprobs().orElse(null));
             usage.upstream(u);
             owner.upstreamUsage(u);
             if (u != null) {
                 metrics.usage(upstream, config.transcription().map(TranscriptionConfig.Transcription::model).orElse(null), u);
             }
+            turns.accept(transcript.row(c.itemId()));
         } else if (event instanceof TranscriptionEvent.Failed f) {
             transcript.failed(f.itemId());
+            turns.accept(transcript.row(f.itemId()));
         } else if (event instanceof SessionEvent.Created c && c.session() != null) {
             upstreamSessionId = c.session().id();
         } else if (event instanceof SessionEvent.TranscriptionCreated c && c.session() != null) {

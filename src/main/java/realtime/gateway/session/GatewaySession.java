@@ -36,13 +36,13 @@ public final class GatewaySession {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     GatewaySession(String id, TranscriptionConfig config, SessionOwner owner, UpstreamProvider provider,
-            RealtimeCodec codec, LongSupplier clock, Limits limits, SessionMetrics metrics, Scheduler scheduler,
-            Consumer<GatewaySession> onEnd) {
+            RealtimeCodec codec, LongSupplier clock, Limits limits, SessionMetrics metrics, SessionJournal journal,
+            Scheduler scheduler, Consumer<GatewaySession> onEnd) {
         this.id = id;
         this.owner = owner;
         this.provider = provider;
         this.mailbox = new Mailbox(id);
-        this.core = new SessionCore(id, config, owner, provider, codec, clock, limits, metrics, mailbox, () -> {
+        this.core = new SessionCore(id, config, owner, provider, codec, clock, limits, metrics, journal, mailbox, () -> {
             onEnd.accept(this);
             ended.complete(null);
         }, Link::new, scheduler, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
@@ -250,6 +250,14 @@ public final class GatewaySession {
     /** The transcript in speech order, taken on the session's context. */
     public CompletionStage<Transcript.View> transcript() {
         return ask(() -> CompletableFuture.completedFuture(core.transcript()));
+    }
+
+    /**
+     * Erases the transcript kept in memory (a privacy request; the store erases its copy); completes with how
+     * many transcribed turns were erased. Turns completed later are kept as usual.
+     */
+    public CompletionStage<Integer> eraseTranscript() {
+        return ask(() -> CompletableFuture.completedFuture(core.eraseTranscript()));
     }
 
     /** Runs {@code step} on the session's context; its result completes the returned stage. */

@@ -46,10 +46,11 @@ final class SessionCore implements UpstreamSteps.Session {
     private boolean goingAway;
     private final UpstreamLink link;
     private final UpstreamSteps upstream;
+    private final SessionJournal journal;
 
     SessionCore(String id, TranscriptionConfig config, SessionOwner owner, UpstreamProvider provider,
             RealtimeCodec codec, LongSupplier clock, GatewaySession.Limits limits, SessionMetrics metrics,
-            Mailbox mailbox, Runnable onEnd,
+            SessionJournal journal, Mailbox mailbox, Runnable onEnd,
             Function<Integer, UpstreamListener> links, Scheduler scheduler, DoubleSupplier random) {
         this.link = new UpstreamLink(id, provider, links, mailbox, scheduler, random, clock, metrics, limits.reconnect(),
                 new Rotation(provider.maxSessionAge().map(java.time.Duration::toMillis).orElse(0L),
@@ -67,7 +68,12 @@ final class SessionCore implements UpstreamSteps.Session {
         this.deadline = createdAt + max < createdAt ? Long.MAX_VALUE : createdAt + max;
         this.lastActivity = createdAt;
         this.lifecycle = new Lifecycle(createdAt);
-        this.reactor = new EventReactor(id, config, limits.defaultModel(), owner.usage(), metrics, provider.name());
+        this.journal = journal;
+        this.reactor = new EventReactor(id, config, limits.defaultModel(), owner.usage(), metrics, provider.name(),
+                row -> {
+                    journal.turn(id, row);
+                    journal.session(snapshot());
+                });
         this.input = new InputPath(id, lifecycle, reactor, owner.usage(), mailbox, limits.appendChunkBytes(),
                 limits.maxQueuedWhileConnecting(), config.format(), limits.reconnect().maxBufferedMs());
         this.hub = new SessionHub(clock, limits.replay(), metrics);
@@ -97,6 +103,7 @@ final class SessionCore implements UpstreamSteps.Session {
     }
 
     void connect() {
+        journal.session(snapshot());
         link.connect();
     }
 
@@ -231,6 +238,7 @@ final class SessionCore implements UpstreamSteps.Session {
             return;
         }
         announce.publishSession(GatewayEvent.STATE, lifecycle.status());
+        journal.session(snapshot()); // before anyone learns of an end (a refused create forgets the session)
         if (!next.terminal()) {
             return;
         }
@@ -247,6 +255,12 @@ final class SessionCore implements UpstreamSteps.Session {
 
     Transcript.View transcript() {
         return reactor.transcript().view(lifecycle.state().wire());
+    }
+
+    /** Erases the transcript's finished turns (a privacy request); returns how many had text. */
+    int eraseTranscript() {
+        hub.forgetLog();
+        return reactor.transcript().erase();
     }
 
     SessionSnapshot snapshot() {

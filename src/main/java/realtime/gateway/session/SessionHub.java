@@ -64,6 +64,11 @@ public final class SessionHub {
         return frame;
     }
 
+    /** Drops the replay log (the transcript was erased): a later resume is told it could not recover. */
+    public void forgetLog() {
+        log.clear();
+    }
+
     private void trim(long now) {
         while (log.size() > limits.maxFrames()
                 || (!log.isEmpty() && log.peekFirst().receivedAt() < now - limits.maxAgeMs())) {

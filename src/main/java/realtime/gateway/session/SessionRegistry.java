@@ -55,6 +55,7 @@ public class SessionRegistry {
     private final UpstreamProvider provider;
     private final UpstreamHealth health;
     private final SessionMetrics metrics;
+    private final SessionJournal journal;
     private final RealtimeCodec codec = new RealtimeCodec();
     private final Vertx vertx;
     private final LongSupplier clock;
@@ -67,14 +68,16 @@ public class SessionRegistry {
     private volatile boolean shuttingDown;
 
     @Inject
-    public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx, SessionMetrics metrics) {
-        this(config, provider, vertx, System::currentTimeMillis, metrics);
+    public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx, SessionMetrics metrics,
+            SessionJournal journal) {
+        this(config, provider, vertx, System::currentTimeMillis, metrics, journal);
     }
 
     /** With a clock of its own (tests); {@code vertx} may be null when nothing is swept on a timer. */
     public SessionRegistry(GatewayConfig config, UpstreamProvider provider, Vertx vertx, LongSupplier clock,
-            SessionMetrics metrics) {
+            SessionMetrics metrics, SessionJournal journal) {
         this.metrics = metrics;
+        this.journal = journal;
         this.config = config;
         this.health = new UpstreamHealth(config.upstream().health().failures(), config.upstream().health().retryAfter(),
                 clock);
@@ -168,7 +171,7 @@ public class SessionRegistry {
         }
         String id = Ids.random("sess_", 24);
         GatewaySession session = new GatewaySession(id, effective, owner, provider, codec, clock, limits(), metrics,
-                scheduler, s -> {
+                journal, scheduler, s -> {
                     open.decrementAndGet();
                     mine.decrementAndGet();
                     SessionStatus st = s.status();
@@ -200,9 +203,9 @@ public class SessionRegistry {
                     }
                     sessions.remove(s.id());
                     secrets.values().removeIf(e -> e.sessionId.equals(s.id()));
-                    return CompletableFuture.failedFuture(new Refusal.Rejected(new Refusal.UpstreamUnavailable(
+                    return journal.forget(s.id()).thenCompose(gone -> CompletableFuture.<Created>failedFuture(new Refusal.Rejected(new Refusal.UpstreamUnavailable(
                             "The upstream (" + provider.name() + ") refused the session: " + s.status().reason()
-                                    + ". Nothing was created; retry later, or ask the operator to check the upstream.")));
+                                    + ". Nothing was created; retry later, or ask the operator to check the upstream."))));
                 });
     }
 

@@ -27,7 +27,16 @@ public final class Transcript {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @RegisterForReflection
     public record Entry(String itemId, String text, Long audioStartMs, Long audioEndMs,
-            Details.TranscriptionUsage usage) {
+            Details.TranscriptionUsage usage, List<Details.LogProb> logprobs) {
+    }
+
+    /**
+     * A committed turn as the store keeps it once it has completed or failed: enough to rebuild its place in
+     * speech order after a restart. {@code itemId} is the id its chain links use, {@code shownId} the one shown.
+     */
+    public record Row(String itemId, String shownId, String previousItemId, int connection, long arrival,
+            Long audioStartMs, Long audioEndMs, String text, boolean failed, Details.TranscriptionUsage usage,
+            List<Details.LogProb> logprobs) {
     }
 
     /** The transcript as {@code GET /v1/sessions/{id}/transcript} shows it. */
@@ -48,6 +57,7 @@ public final class Transcript {
         String text;
         boolean failed;
         Details.TranscriptionUsage usage;
+        List<Details.LogProb> logprobs;
 
         Turn(String itemId) {
             this.itemId = itemId;
@@ -111,14 +121,68 @@ public final class Transcript {
     }
 
     public void completed(String itemId, String text, Details.TranscriptionUsage usage) {
+        completed(itemId, text, usage, null);
+    }
+
+    /** The turn's transcription, with the upstream's per-token log probabilities when it sent them. */
+    public void completed(String itemId, String text, Details.TranscriptionUsage usage, List<Details.LogProb> logprobs) {
         Turn t = turn(itemId);
         t.text = text == null ? "" : text;
         t.usage = usage;
+        t.logprobs = logprobs;
         t.arrival = ++arrivals;
     }
 
     public void failed(String itemId) {
         turn(itemId).failed = true;
+    }
+
+    /** The turn {@code itemId} (any id it was known by) as the store keeps it; null when unknown. */
+    public Row row(String itemId) {
+        Turn t = find(itemId);
+        return t == null ? null : new Row(t.itemId, t.shownId, t.previousItemId, t.connection, t.arrival, t.startMs,
+                t.endMs, t.text, t.failed, t.usage, t.logprobs);
+    }
+
+    /** A transcript rebuilt from stored rows (any order): the same entries as the one they were taken from. */
+    public static Transcript restore(List<Row> rows) {
+        Transcript out = new Transcript();
+        rows.stream().sorted((a, b) -> Long.compare(a.arrival(), b.arrival())).forEach(r -> {
+            Turn t = out.turns.computeIfAbsent(r.itemId(), Turn::new);
+            t.shownId = r.shownId();
+            t.previousItemId = r.previousItemId();
+            t.committed = true;
+            t.connection = r.connection();
+            t.arrival = r.arrival();
+            t.startMs = r.audioStartMs();
+            t.endMs = r.audioEndMs();
+            t.text = r.text();
+            t.failed = r.failed();
+            t.usage = r.usage();
+            t.logprobs = r.logprobs();
+            out.arrivals = Math.max(out.arrivals, r.arrival());
+            if (!r.shownId().equals(r.itemId())) {
+                out.replacements.put(r.shownId(), t);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Erases every turn's text, times and usage (a privacy request); turns still being transcribed are kept
+     * so their completions find their place. Returns how many completed turns were erased.
+     */
+    public int erase() {
+        int n = 0;
+        for (var it = turns.values().iterator(); it.hasNext();) {
+            Turn t = it.next();
+            if (t.text != null || t.failed) {
+                n += t.text != null ? 1 : 0;
+                it.remove();
+                replacements.values().remove(t);
+            }
+        }
+        return n;
     }
 
     /** Committed turns whose transcription has neither completed nor failed yet. */
@@ -185,7 +249,7 @@ public final class Transcript {
     }
 
     private static Entry entry(Turn t) {
-        return new Entry(t.shownId, t.text, t.startMs, t.endMs, t.usage);
+        return new Entry(t.shownId, t.text, t.startMs, t.endMs, t.usage, t.logprobs);
     }
 
     /** The entries and their text, with the session's state. */

@@ -32,6 +32,26 @@ public class GatewaySessionTest {
     final AtomicLong now = new AtomicLong(1_000_000);
     final FakeProvider provider = new FakeProvider();
     final List<GatewaySession> ended = new ArrayList<>();
+    /** What the session hands the store: its snapshots and its finished turns, in order. */
+    final List<SessionSnapshot> saved = new ArrayList<>();
+    final List<Transcript.Row> rows = new ArrayList<>();
+    final SessionJournal journal = new SessionJournal() {
+        @Override
+        public void session(SessionSnapshot snapshot) {
+            saved.add(snapshot);
+        }
+
+        @Override
+        public void turn(String sessionId, Transcript.Row row) {
+            rows.add(row);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> forget(String sessionId) {
+            saved.removeIf(s -> s.id().equals(sessionId));
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+    };
     final Recorder events = new Recorder();
 
     /** Timers on the manual clock: {@link #advance} runs what falls due. */
@@ -62,7 +82,7 @@ public class GatewaySessionTest {
         GatewaySession s = new GatewaySession("sess_test", TranscriptionConfig.defaults("gpt-4o-mini-transcribe"),
                 new SessionOwner("key", 10, maxDuration, usage), provider, CODEC, now::get,
                 new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "gpt-4o-mini-transcribe",
-                        new SessionHub.ReplayLimits(100, 60_000), RECONNECTS, ROTATE_BEFORE), SessionMetrics.NONE, scheduler, ended::add);
+                        new SessionHub.ReplayLimits(100, 60_000), RECONNECTS, ROTATE_BEFORE), SessionMetrics.NONE, journal, scheduler, ended::add);
         s.subscribe(events);
         s.start();
         return s;
@@ -573,7 +593,7 @@ public class GatewaySessionTest {
         GatewaySession stuck = new GatewaySession("sess_stuck", TranscriptionConfig.defaults("m"),
                 new SessionOwner("key", 10, Duration.ofHours(1), UsageSink.NONE), other, CODEC, now::get,
                 new GatewaySession.Limits(CHUNK, 3, 10_000, 5_000, 300_000, "m", SessionHub.ReplayLimits.NONE,
-                        Reconnects.NEVER, ROTATE_BEFORE), SessionMetrics.NONE, scheduler, ended::add);
+                        Reconnects.NEVER, ROTATE_BEFORE), SessionMetrics.NONE, journal, scheduler, ended::add);
         stuck.start();
         now.addAndGet(15_000);
         stuck.tick(now.get());
