@@ -4,6 +4,7 @@
 #   baseline  a Node.js relay with the `ws` package (bench/baseline-node), the kind users write today
 #   ceiling   a minimal Vert.x relay that only reads upstream and writes to subscribers (the network path)
 #   before    optional: another gateway jar (--before=<path/to/quarkus-run.jar>), for before/after figures
+#   memory    optional: the gateway with gateway.store=memory, for persistence on vs off (--targets=gateway,memory)
 # The load generator (fake upstream + subscribers) is a separate JVM; everything is on loopback, and every
 # phase is bounded in time. Usage:
 #   bench/run.sh [--smoke] [--targets=gateway,baseline,ceiling] [--sessions=100] [--subscribers=10]
@@ -80,6 +81,9 @@ if [[ $TARGETS == *gateway* && $TARGETS == *ceiling* ]]; then
 fi
 if [[ $TARGETS == *gateway* && $TARGETS == *before* ]]; then
   echo "gateway/before: saturation throughput $(ratio gateway before 10 || true), p99 latency $(ratio gateway before 5 || true), CPU per 100k $(ratio gateway before 7 || true)"
+fi
+if [[ $TARGETS == *gateway* && $TARGETS == *memory* ]]; then
+  echo "store on/off (gateway/memory): saturation throughput $(ratio gateway memory 10 || true), p99 latency $(ratio gateway memory 5 || true), CPU per 100k $(ratio gateway memory 7 || true)"
 fi
 if [[ $TARGETS == *gateway* && $TARGETS == *baseline* ]]; then
   echo "gateway/baseline: saturation throughput $(ratio gateway baseline 10 || true), p99 latency $(ratio gateway baseline 5 || true)"

@@ -1,6 +1,7 @@
 # Sourced by the benchmark scripts: builds what they need and starts/stops one target at a time.
 #   gateway   the packaged gateway (prod profile)
 #   before    another gateway jar given with --before=<quarkus-run.jar> (e.g. main before a change), same settings
+#   memory    the packaged gateway with gateway.store=memory (nothing persisted): persistence on vs off
 #   baseline  the Node.js `ws` relay (bench/baseline-node)
 #   ceiling   the bare Vert.x relay (realtime.gateway.bench.CeilingRelay)
 # Needs PORT, UPSTREAM_PORT and OUT set; exports GATEWAY_BENCH_KEY (a throwaway admin key for this run).
@@ -38,13 +39,15 @@ PID=
 start_target() {
   local name=$1 jar=target/quarkus-app/quarkus-run.jar
   case $name in
-    gateway|before)
+    gateway|before|memory)
       [ "$name" = before ] && jar=$BEFORE_JAR
-      OPENAI_API_KEY=bench-not-a-key GATEWAY_UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" \
+      local store=${GATEWAY_STORE:-auto}
+      [ "$name" = memory ] && store=memory
+      GATEWAY_STORE=$store OPENAI_API_KEY=bench-not-a-key GATEWAY_UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" \
         QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CATEGORY__REALTIME_GATEWAY__LEVEL=WARN \
         GATEWAY_SESSIONS_MAX=10000 GATEWAY_FANOUT_MAX_PENDING=100000 \
         GATEWAY_AUTH_KEYS="name=bench,role=admin,key=${GATEWAY_BENCH_KEY},max-sessions=100000,creates-per-minute=100000" \
-        java -Xms1g -Xmx1g -jar "$jar" > "$OUT/$name.log" 2>&1 & ;;
+        java -Xms1g -Xmx1g ${GATEWAY_BENCH_JAVA_OPTS:-} -jar "$jar" > "$OUT/$name.log" 2>&1 & ;;
     baseline)
       PORT=$PORT UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" node bench/baseline-node/relay.js \
         > "$OUT/$name.log" 2>&1 & ;;

@@ -40,6 +40,72 @@ final class AudioUploads {
         }
     }
 
+    /** The file formats {@link #forFile} reads. */
+    static final String FILE_FORMATS = "WAV (16-bit PCM), AIFF or AU (PCM, or what the JDK converts to PCM)";
+
+    /**
+     * A whole audio file of unknown type (a transcription request's {@code file}): WAV is read directly, AIFF
+     * and AU through the JDK's sound API; anything else is refused naming what is read.
+     */
+    static Upload forFile(byte[] file, String name, AudioFormat session, IntPredicate keepsRate) {
+        try {
+            if (file == null || file.length == 0) {
+                throw new AudioFormatException("the file is empty");
+            }
+            if (startsWith(file, "RIFF") && file.length >= 12 && new String(file, 8, 4, java.nio.charset.StandardCharsets.US_ASCII)
+                    .equals("WAVE")) {
+                return encode(Wav.parse(file), session, keepsRate);
+            }
+            if (startsWith(file, "FORM") || startsWith(file, ".snd")) {
+                return encode(viaJdk(file), session, keepsRate);
+            }
+            throw new AudioFormatException("'" + name + "' is not a format the gateway reads: send " + FILE_FORMATS
+                    + "; convert other formats first, e.g. ffmpeg -i in.mp3 -ac 1 -ar 24000 out.wav");
+        } catch (AudioFormatException e) {
+            throw Refusal.invalid("file", "invalid_audio", e.getMessage());
+        }
+    }
+
+    private static boolean startsWith(byte[] b, String magic) {
+        if (b.length < magic.length()) {
+            return false;
+        }
+        for (int i = 0; i < magic.length(); i++) {
+            if (b[i] != magic.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** AIFF or AU through javax.sound.sampled, as 16-bit little-endian PCM. */
+    private static Pcm viaJdk(byte[] file) {
+        try (javax.sound.sampled.AudioInputStream in = javax.sound.sampled.AudioSystem
+                .getAudioInputStream(new java.io.ByteArrayInputStream(file))) {
+            javax.sound.sampled.AudioFormat f = in.getFormat();
+            javax.sound.sampled.AudioFormat pcm16 = new javax.sound.sampled.AudioFormat(
+                    javax.sound.sampled.AudioFormat.Encoding.PCM_SIGNED, f.getSampleRate(), 16, f.getChannels(),
+                    2 * f.getChannels(), f.getSampleRate(), false);
+            try (javax.sound.sampled.AudioInputStream converted = javax.sound.sampled.AudioSystem.getAudioInputStream(pcm16, in)) {
+                byte[] data = converted.readAllBytes();
+                short[] samples = new short[data.length / 2];
+                for (int i = 0; i < samples.length; i++) {
+                    samples[i] = (short) ((data[2 * i] & 0xff) | (data[2 * i + 1] << 8));
+                }
+                int rate = Math.round(f.getSampleRate());
+                if (rate < 8000 || rate > 192000) {
+                    throw new AudioFormatException("sample rate " + rate + " Hz is outside 8000-192000");
+                }
+                return new Pcm(rate, f.getChannels(), samples);
+            }
+        } catch (javax.sound.sampled.UnsupportedAudioFileException | IllegalArgumentException e) {
+            throw new AudioFormatException("the JDK cannot read this AIFF/AU file (" + e.getMessage() + "); send "
+                    + FILE_FORMATS);
+        } catch (java.io.IOException e) {
+            throw new AudioFormatException("the file could not be read: " + e.getMessage());
+        }
+    }
+
     private static Upload convert(String contentType, byte[] body, AudioFormat session, IntPredicate keepsRate) {
         if (body == null || body.length == 0) {
             throw new AudioFormatException("the body is empty: send audio as " + ACCEPTED);

@@ -32,6 +32,9 @@ public record VerboseJson(String task, String language, Double duration, String 
         List<Segment> segments = new ArrayList<>();
         long previousEnd = 0;
         for (Transcript.Entry e : entries) {
+            if (e.text() == null || e.text().isBlank()) {
+                continue; // a turn with nothing said (silence sent as a turn) is no segment
+            }
             long start = e.audioStartMs() != null ? e.audioStartMs() : previousEnd;
             long end = e.audioEndMs() != null && e.audioEndMs() >= start ? e.audioEndMs() : start;
             segments.add(new Segment(segments.size(), start / 1000.0, end / 1000.0, e.text(), e.itemId(),

@@ -21,8 +21,11 @@ public class GatewayReadiness implements HealthCheck {
     private final UpstreamProvider provider;
     private final SessionRegistry registry;
     private final GatewayConfig config;
+    private final realtime.gateway.store.Store store;
 
-    public GatewayReadiness(UpstreamProvider provider, SessionRegistry registry, GatewayConfig config) {
+    public GatewayReadiness(UpstreamProvider provider, SessionRegistry registry, GatewayConfig config,
+            realtime.gateway.store.Store store) {
+        this.store = store;
         this.provider = provider;
         this.registry = registry;
         this.config = config;
@@ -54,6 +57,11 @@ public class GatewayReadiness implements HealthCheck {
                     + " connects (gateway.upstream.health.failures); last error: " + health.lastError());
         } else if (!room) {
             response.withData("reason", "session limit reached (gateway.sessions.max)");
+        }
+        // The store does not decide readiness: live sessions go on without it and its writes are retried.
+        response.withData("store", store.kind().wire());
+        if (store.failing() != null) {
+            response.withData("store_failing", store.failing());
         }
         if (health.lastError() != null) {
             response.withData("upstream_last_error", health.lastError());

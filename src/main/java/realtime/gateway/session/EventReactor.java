@@ -97,10 +97,10 @@ final class EventReactor {
             if (u != null) {
                 metrics.usage(upstream, config.transcription().map(TranscriptionConfig.Transcription::model).orElse(null), u);
             }
-            turns.accept(transcript.row(c.itemId()));
+            turns.accept(transcript.toStore(c.itemId()));
         } else if (event instanceof TranscriptionEvent.Failed f) {
             transcript.failed(f.itemId());
-            turns.accept(transcript.row(f.itemId()));
+            turns.accept(transcript.toStore(f.itemId()));
         } else if (event instanceof SessionEvent.Created c && c.session() != null) {
             upstreamSessionId = c.session().id();
         } else if (event instanceof SessionEvent.TranscriptionCreated c && c.session() != null) {

@@ -203,6 +203,11 @@ public final class GatewaySession {
         return ended;
     }
 
+    /** As {@link #ended()}, for callers outside the package (they cannot complete it). */
+    public CompletionStage<Void> finished() {
+        return ended.copy();
+    }
+
     /** Ends the session at once, whatever is pending. */
     void end(String why) {
         mailbox.execute(() -> core.end(why));

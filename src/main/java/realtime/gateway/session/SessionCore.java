@@ -47,6 +47,9 @@ final class SessionCore implements UpstreamSteps.Session {
     private final UpstreamLink link;
     private final UpstreamSteps upstream;
     private final SessionJournal journal;
+    /** When the session was last handed to the journal. */
+    private long journaledAt;
+    static final long SNAPSHOT_EVERY_MS = 5000;
 
     SessionCore(String id, TranscriptionConfig config, SessionOwner owner, UpstreamProvider provider,
             RealtimeCodec codec, LongSupplier clock, GatewaySession.Limits limits, SessionMetrics metrics,
@@ -72,7 +75,13 @@ final class SessionCore implements UpstreamSteps.Session {
         this.reactor = new EventReactor(id, config, limits.defaultModel(), owner.usage(), metrics, provider.name(),
                 row -> {
                     journal.turn(id, row);
-                    journal.session(snapshot());
+                    // The session's counters and usage go with its turns, at most every SNAPSHOT_EVERY_MS: a
+                    // snapshot is the largest record, and its state changes are written at once anyway.
+                    long now = clock.getAsLong();
+                    if (now - journaledAt >= SNAPSHOT_EVERY_MS) {
+                        journal.session(snapshot());
+                        journaledAt = now;
+                    }
                 });
         this.input = new InputPath(id, lifecycle, reactor, owner.usage(), mailbox, limits.appendChunkBytes(),
                 limits.maxQueuedWhileConnecting(), config.format(), limits.reconnect().maxBufferedMs());
@@ -239,6 +248,7 @@ final class SessionCore implements UpstreamSteps.Session {
         }
         announce.publishSession(GatewayEvent.STATE, lifecycle.status());
         journal.session(snapshot()); // before anyone learns of an end (a refused create forgets the session)
+        journaledAt = clock.getAsLong();
         if (!next.terminal()) {
             return;
         }

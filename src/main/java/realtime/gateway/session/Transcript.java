@@ -36,7 +36,7 @@ public final class Transcript {
      */
     public record Row(String itemId, String shownId, String previousItemId, int connection, long arrival,
             Long audioStartMs, Long audioEndMs, String text, boolean failed, Details.TranscriptionUsage usage,
-            List<Details.LogProb> logprobs) {
+            List<Details.LogProb> logprobs, boolean stored) {
     }
 
     /** The transcript as {@code GET /v1/sessions/{id}/transcript} shows it. */
@@ -58,6 +58,8 @@ public final class Transcript {
         boolean failed;
         Details.TranscriptionUsage usage;
         List<Details.LogProb> logprobs;
+        /** Handed to the store before: the next row replaces a stored one. */
+        boolean stored;
 
         Turn(String itemId) {
             this.itemId = itemId;
@@ -141,7 +143,17 @@ public final class Transcript {
     public Row row(String itemId) {
         Turn t = find(itemId);
         return t == null ? null : new Row(t.itemId, t.shownId, t.previousItemId, t.connection, t.arrival, t.startMs,
-                t.endMs, t.text, t.failed, t.usage, t.logprobs);
+                t.endMs, t.text, t.failed, t.usage, t.logprobs, t.stored);
+    }
+
+    /** {@link #row}, for the store: {@code stored} says whether it replaces a row handed over before. */
+    public Row toStore(String itemId) {
+        Row r = row(itemId);
+        Turn t = find(itemId);
+        if (t != null) {
+            t.stored = true;
+        }
+        return r;
     }
 
     /** A transcript rebuilt from stored rows (any order): the same entries as the one they were taken from. */
@@ -160,6 +172,7 @@ public final class Transcript {
             t.failed = r.failed();
             t.usage = r.usage();
             t.logprobs = r.logprobs();
+            t.stored = true;
             out.arrivals = Math.max(out.arrivals, r.arrival());
             if (!r.shownId().equals(r.itemId())) {
                 out.replacements.put(r.shownId(), t);

@@ -68,6 +68,9 @@ public class Store implements SessionJournal {
     private final InjectableInstance<AgroalDataSource> dataSources;
     private final InjectableInstance<Flyway> flyways;
     private final Vertx vertx;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final io.micrometer.core.instrument.Timer commitTimer;
+    private final io.micrometer.core.instrument.Timer delayTimer;
     private final LongSupplier clock = System::currentTimeMillis;
     private final List<StoreWriter.Periodic> periodic = new ArrayList<>();
     private AgroalDataSource ds;
@@ -75,7 +78,16 @@ public class Store implements SessionJournal {
 
     @Inject
     public Store(GatewayConfig config, @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> postgresUrl,
-            @Any InjectableInstance<AgroalDataSource> dataSources, @Any InjectableInstance<Flyway> flyways, Vertx vertx) {
+            @Any InjectableInstance<AgroalDataSource> dataSources, @Any InjectableInstance<Flyway> flyways, Vertx vertx,
+            io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
+        this.commitTimer = io.micrometer.core.instrument.Timer.builder("gateway.store.commit")
+                .description("Time to write and commit one batch of records").publishPercentileHistogram()
+                .register(meters);
+        this.delayTimer = io.micrometer.core.instrument.Timer.builder("gateway.store.write.delay")
+                .description("From a record handed to the store to its commit (what a kill -9 could lose), oldest "
+                        + "record of each batch")
+                .publishPercentileHistogram().register(meters);
         this.config = config;
         this.kind = kind(config.store().kind(), postgresUrl.isPresent());
         this.node = config.store().node().orElseGet(Store::hostName);
@@ -191,7 +203,16 @@ public class Store implements SessionJournal {
                 }
             }
         });
-        writer = new StoreWriter(ds, clock, config.store().maxQueued(), all);
+        StoreWriter w = new StoreWriter(ds, clock, config.store().maxQueued(), all, (commit, oldest, works) -> {
+            commitTimer.record(commit, java.util.concurrent.TimeUnit.NANOSECONDS);
+            delayTimer.record(oldest, java.util.concurrent.TimeUnit.NANOSECONDS);
+        });
+        meters.gauge("gateway.store.writes.queued", java.util.List.of(), w, x -> x.queued());
+        io.micrometer.core.instrument.FunctionCounter.builder("gateway.store.writes", w, x -> x.written())
+                .description("Records written to the store").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("gateway.store.writes.dropped", w, x -> x.dropped())
+                .description("Records dropped because gateway.store.max-queued were waiting").register(meters);
+        writer = w;
         writer.start();
         LOG.infof("store: %s database ready in %d ms (schema version %s%s, node %s)", kind.wire(),
                 clock.getAsLong() - started, flyway.info().current() == null ? "none" : flyway.info().current().getVersion(),

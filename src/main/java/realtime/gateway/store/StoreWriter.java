@@ -27,6 +27,7 @@ final class StoreWriter implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(StoreWriter.class);
     private static final int BATCH = 500;
+    static final long LINGER_NS = Long.getLong("gateway.store.linger-ms", 20) * 1_000_000;
     private static final long MAX_BACKOFF_MS = 30_000;
     private static final long WARN_EVERY_MS = 60_000;
 
@@ -38,6 +39,24 @@ final class StoreWriter implements Runnable {
         default String coalesceKey() {
             return null;
         }
+    }
+
+    /** Work as queued, with when it was handed over (for the write delay a crash could lose). */
+    record Queued(Work work, long atNanos) implements Work {
+        @Override
+        public void run(Connection c, long now) throws SQLException {
+            work.run(c, now);
+        }
+
+        @Override
+        public String coalesceKey() {
+            return work.coalesceKey();
+        }
+    }
+
+    /** What each commit reports: how long it took, how long its oldest work had waited, how much it wrote. */
+    interface Observer {
+        void committed(long commitNanos, long oldestWaitNanos, int works);
     }
 
     /** Work whose caller waits for its commit. */
@@ -61,6 +80,7 @@ final class StoreWriter implements Runnable {
     }
 
     private final DataSource ds;
+    private final Observer observer;
     private final LongSupplier clock;
     private final BlockingQueue<Work> queue;
     private final List<Periodic> periodic = new ArrayList<>();
@@ -74,7 +94,8 @@ final class StoreWriter implements Runnable {
     private final Thread thread;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    StoreWriter(DataSource ds, LongSupplier clock, int maxQueued, List<Periodic> periodic) {
+    StoreWriter(DataSource ds, LongSupplier clock, int maxQueued, List<Periodic> periodic, Observer observer) {
+        this.observer = observer;
         this.ds = ds;
         this.clock = clock;
         this.queue = new LinkedBlockingQueue<>(maxQueued);
@@ -94,7 +115,7 @@ final class StoreWriter implements Runnable {
 
     /** Hands {@code work} over; false (and counted) when the queue is full. Never blocks. */
     boolean submit(Work work) {
-        if (queue.offer(work)) {
+        if (queue.offer(new Queued(work, System.nanoTime()))) {
             return true;
         }
         dropped.incrementAndGet();
@@ -125,8 +146,9 @@ final class StoreWriter implements Runnable {
                 }
             }
         });
+        // Never interrupt the writer: an interrupt during file I/O closes the embedded database's file channel.
+        // The flush just queued wakes it; stopping makes it write what is left and end.
         stopping = true;
-        thread.interrupt();
         try {
             stopped.get(ms, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -163,6 +185,7 @@ final class StoreWriter implements Runnable {
                     Work first = take();
                     if (first != null) {
                         batch.add(first);
+                        linger(first);
                         queue.drainTo(batch, BATCH - 1);
                     } else if (!anyDue()) {
                         continue;
@@ -204,7 +227,20 @@ final class StoreWriter implements Runnable {
         try {
             return queue.poll(nextDue(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            return null; // stop() interrupts: the loop writes what is left
+            return null; // nothing interrupts the writer on purpose (see stop()); carry on
+        }
+    }
+
+    /**
+     * Lets what follows {@code first} within {@link #LINGER_NS} join its transaction: a commit costs far more than
+     * a row (measured with bench/store.sh), so a busy store commits about 50 times a second, not once per record.
+     */
+    private void linger(Work first) {
+        if (first instanceof Queued q && !stopping) {
+            long wait = LINGER_NS - (System.nanoTime() - q.atNanos());
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
         }
     }
 
@@ -212,7 +248,7 @@ final class StoreWriter implements Runnable {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
-            // stop() interrupts: the loop retries once more, then gives up
+            // nothing interrupts the writer on purpose (see stop()); carry on
         }
     }
 
@@ -237,6 +273,7 @@ final class StoreWriter implements Runnable {
 
     private void write(List<Work> batch) throws SQLException {
         long now = clock.getAsLong();
+        long started = System.nanoTime();
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -259,10 +296,19 @@ final class StoreWriter implements Runnable {
                 due[i] = now + periodic.get(i).intervalMs();
             }
         }
+        long done = System.nanoTime();
+        long oldest = done;
         for (Work w : batch) {
-            if (w instanceof Awaited a) {
+            Work inner = w instanceof Queued q ? q.work() : w;
+            if (w instanceof Queued q) {
+                oldest = Math.min(oldest, q.atNanos());
+            }
+            if (inner instanceof Awaited a) {
                 a.done().complete(null);
             }
+        }
+        if (!batch.isEmpty()) {
+            observer.committed(done - started, done - oldest, batch.size());
         }
     }
 
@@ -290,7 +336,7 @@ final class StoreWriter implements Runnable {
 
     private static void fail(List<Work> batch, Exception e) {
         for (Work w : batch) {
-            if (w instanceof Awaited a) {
+            if ((w instanceof Queued q ? q.work() : w) instanceof Awaited a) {
                 a.done().completeExceptionally(e);
             }
         }

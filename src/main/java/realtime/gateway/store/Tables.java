@@ -175,6 +175,10 @@ final class Tables {
     // ---- transcript items --------------------------------------------------------------------------
 
     static void saveTurn(Connection c, String sessionId, Transcript.Row t, long now) throws SQLException {
+        if (!t.stored()) { // a new turn (the common case): no update to try first
+            insertTurn(c, sessionId, t, now);
+            return;
+        }
         try (PreparedStatement u = c.prepareStatement("UPDATE gateway_transcript_items SET shown_id = ?, "
                 + "previous_item_id = ?, connection_no = ?, arrival = ?, audio_start_ms = ?, audio_end_ms = ?, "
                 + "transcript_text = ?, failed = ?, usage_json = ?, logprobs_json = ?, completed_at = ? "
@@ -186,6 +190,10 @@ final class Tables {
                 return;
             }
         }
+        insertTurn(c, sessionId, t, now);
+    }
+
+    private static void insertTurn(Connection c, String sessionId, Transcript.Row t, long now) throws SQLException {
         try (PreparedStatement i = c.prepareStatement("INSERT INTO gateway_transcript_items (shown_id, "
                 + "previous_item_id, connection_no, arrival, audio_start_ms, audio_end_ms, transcript_text, failed, "
                 + "usage_json, logprobs_json, completed_at, session_id, item_id) "
@@ -224,7 +232,7 @@ final class Tables {
                     out.add(new Transcript.Row(r.getString(1), r.getString(2), r.getString(3), r.getInt(4),
                             r.getLong(5), getLong(r, 6), getLong(r, 7), r.getString(8), r.getBoolean(9),
                             usage == null ? null : read(usage, Details.TranscriptionUsage.class),
-                            logprobs == null ? null : read(logprobs, LOGPROBS)));
+                            logprobs == null ? null : read(logprobs, LOGPROBS), true));
                 }
             }
             return out;

@@ -3,15 +3,11 @@ package realtime.gateway.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +18,7 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import realtime.gateway.audio.Pcm;
+import realtime.gateway.testing.GatewayJar;
 import realtime.gateway.testing.TestAudio;
 import realtime.gateway.testing.TestKeys;
 import realtime.gateway.upstream.FakeRealtimeServer;
@@ -34,9 +31,7 @@ import realtime.gateway.upstream.FakeRealtimeServer;
 public class StoreRestartIT {
 
     FakeRealtimeServer fake;
-    Process gateway;
-    int port;
-    Path log;
+    GatewayJar gateway;
 
     @BeforeEach
     void fake() {
@@ -47,42 +42,23 @@ public class StoreRestartIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (gateway != null) {
+            gateway.close();
         }
         fake.stop();
     }
 
-    /** Starts the jar with {@code env}; returns how long it took to become ready, in ms. */
+    /** Starts the jar on the fake upstream with {@code env}; returns how long it took to become ready, in ms. */
     long start(Map<String, String> env) throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        log = Files.createTempFile("store-restart-it", ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        pb.environment().put("GATEWAY_UPSTREAM_URL", fake.url());
-        pb.environment().put("OPENAI_API_KEY", FakeRealtimeServer.KEY);
-        pb.environment().put("GATEWAY_AUTH_KEYS", TestKeys.spec());
-        pb.environment().putAll(env);
-        long t0 = System.nanoTime();
-        gateway = pb.start();
-        RestAssured.port = port;
-        try {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .ignoreExceptions().until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
-        } catch (RuntimeException e) {
-            throw new AssertionError("the gateway did not become ready:\n" + Files.readString(log), e);
-        }
-        return (System.nanoTime() - t0) / 1_000_000;
+        Map<String, String> all = new HashMap<>(env);
+        all.put("GATEWAY_UPSTREAM_URL", fake.url());
+        all.put("OPENAI_API_KEY", FakeRealtimeServer.KEY);
+        gateway = GatewayJar.start(all);
+        return gateway.readyMs;
     }
 
     void kill9() throws Exception {
-        gateway.destroyForcibly(); // SIGKILL: no shutdown hook, no drain, no final write
-        assertTrue(gateway.waitFor(10, TimeUnit.SECONDS));
+        gateway.kill9();
     }
 
     static io.restassured.specification.RequestSpecification api() {
