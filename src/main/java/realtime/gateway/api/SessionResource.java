@@ -108,7 +108,7 @@ public class SessionResource {
     private static final Comparator<SessionSnapshot> NEWEST_FIRST = Comparator
             .comparingLong(SessionSnapshot::createdAt).thenComparing(SessionSnapshot::id).reversed();
 
-    private static int limit(String value) {
+    static int limit(String value) {
         if (value == null || value.isEmpty()) {
             return DEFAULT_LIMIT;
         }

@@ -49,6 +49,54 @@ public interface GatewayConfig {
     /** Where sessions, transcripts and usage outlive the process. */
     Store store();
 
+    /** Signed event deliveries to the operator's endpoint. */
+    Webhooks webhooks();
+
+    /**
+     * {@code gateway.webhooks.*}: on {@code transcript.item.completed} and {@code session.closed} the gateway POSTs
+     * a JSON event to {@code url}, signed per the Standard Webhooks specification (what OpenAI's webhooks use),
+     * from an outbox kept in the store, retried with backoff until delivered or {@code max-age} has passed.
+     */
+    interface Webhooks {
+
+        /** Where events go; none (the default): no webhooks. */
+        Optional<URI> url();
+
+        /**
+         * The signing secret, {@code whsec_} and the base64 of 24 to 64 random bytes; from the environment
+         * ({@code GATEWAY_WEBHOOKS_SECRET}), never this file. Required with a url.
+         */
+        Optional<String> secret();
+
+        /** The events sent. Default both: transcript.item.completed, session.closed. */
+        @WithDefault("transcript.item.completed,session.closed")
+        java.util.List<String> events();
+
+        /** How long a delivery is retried before it is given up (shown failed). Default 24 h. */
+        @WithDefault("24h")
+        Duration maxAge();
+
+        /** The first retry's delay; each next one doubles, with ±50% jitter, up to max-backoff. Default 5 s. */
+        @WithDefault("5s")
+        Duration initialBackoff();
+
+        /** Default 1 h. */
+        @WithDefault("1h")
+        Duration maxBackoff();
+
+        /** How long one attempt may take (connect and answer). Default 10 s. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Attempts in flight at once. Default 16. */
+        @WithDefault("16")
+        int concurrency();
+
+        /** How often due deliveries are looked for. Default 1 s. */
+        @WithDefault("1s")
+        Duration poll();
+    }
+
     /**
      * {@code gateway.store.*}. Which database is used is {@code gateway.store} itself: {@code auto} (the default:
      * PostgreSQL when {@code quarkus.datasource.jdbc.url} is set, else the embedded file database),

@@ -74,6 +74,10 @@ public class Store implements SessionJournal {
     private final LongSupplier clock = System::currentTimeMillis;
     private final List<StoreWriter.Periodic> periodic = new ArrayList<>();
     private AgroalDataSource ds;
+    private final String webhookUrl;
+    private final long webhookMaxAgeMs;
+    /** The owner of each open session (turns are announced with it). */
+    private final java.util.Map<String, String> owners = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile StoreWriter writer;
 
     @Inject
@@ -90,6 +94,12 @@ public class Store implements SessionJournal {
                 .publishPercentileHistogram().register(meters);
         this.config = config;
         this.kind = kind(config.store().kind(), postgresUrl.isPresent());
+        this.webhookUrl = config.webhooks().url().map(java.net.URI::toString).orElse(null);
+        this.webhookMaxAgeMs = config.webhooks().maxAge().toMillis();
+        if (webhookUrl != null && kind == Kind.MEMORY) {
+            throw new IllegalArgumentException("gateway.webhooks.url needs a store for its outbox (deliveries are kept "
+                    + "until delivered, across restarts); gateway.store=memory keeps none: use embedded or postgresql");
+        }
         this.node = config.store().node().orElseGet(Store::hostName);
         this.dataSources = dataSources;
         this.flyways = flyways;
@@ -168,7 +178,7 @@ public class Store implements SessionJournal {
             c.setAutoCommit(false);
             long now = clock.getAsLong();
             Tables.heartbeat(c, node, now, true);
-            failed = Tables.failOpen(c, node, RESTARTED, now);
+            failed = closedByRestart(c, Tables.failOpen(c, node, RESTARTED, now), now);
             failed += reapStale(c, now);
             c.commit();
         } catch (SQLException e) {
@@ -198,6 +208,7 @@ public class Store implements SessionJournal {
             @Override
             public void run(Connection c, long now) throws SQLException {
                 int n = Tables.expire(c, now - retention);
+                Outbox.expire(c, now - retention);
                 if (n > 0) {
                     LOG.infof("store: %d sessions past retention deleted with their transcripts", n);
                 }
@@ -226,10 +237,26 @@ public class Store implements SessionJournal {
     private int reapStale(Connection c, long now) throws SQLException {
         int n = 0;
         for (String stale : Tables.staleNodes(c, node, now - 3 * config.store().heartbeat().toMillis())) {
-            n += Tables.failOpen(c, stale, RESTARTED, now);
+            n += closedByRestart(c, Tables.failOpen(c, stale, RESTARTED, now), now);
             Tables.forgetNode(c, stale);
         }
         return n;
+    }
+
+    /** The webhook for each session a dead process left open, in the transaction that marks it failed. */
+    private int closedByRestart(Connection c, List<SessionSnapshot> failed, long now) throws SQLException {
+        if (webhook(Outbox.SESSION_CLOSED)) {
+            for (SessionSnapshot s : failed) {
+                Outbox.enqueue(c, Outbox.SESSION_CLOSED, s.id(), s.owner(), webhookUrl, Outbox.sessionPayload(s, now),
+                        now, webhookMaxAgeMs);
+            }
+        }
+        return failed.size();
+    }
+
+    /** Whether events of {@code type} go to a webhook. */
+    private boolean webhook(String type) {
+        return webhookUrl != null && config.webhooks().events().contains(type);
     }
 
     private static void checkPath(String path) {
@@ -268,10 +295,21 @@ public class Store implements SessionJournal {
         if (w == null) {
             return;
         }
+        boolean ended = snapshot.closedAt() != null;
+        if (ended) {
+            owners.remove(snapshot.id());
+        } else {
+            owners.put(snapshot.id(), snapshot.owner());
+        }
+        boolean announce = ended && webhook(Outbox.SESSION_CLOSED);
         w.submit(new StoreWriter.Work() {
             @Override
             public void run(Connection c, long now) throws SQLException {
                 Tables.saveSession(c, snapshot, node, now);
+                if (announce) {
+                    Outbox.enqueue(c, Outbox.SESSION_CLOSED, snapshot.id(), snapshot.owner(), webhookUrl,
+                            Outbox.sessionPayload(snapshot, now), now, webhookMaxAgeMs);
+                }
             }
 
             @Override
@@ -284,9 +322,49 @@ public class Store implements SessionJournal {
     @Override
     public void turn(String sessionId, Transcript.Row row) {
         StoreWriter w = writer;
-        if (w != null) {
-            w.submit((c, now) -> Tables.saveTurn(c, sessionId, row, now));
+        if (w == null) {
+            return;
         }
+        String owner = owners.get(sessionId);
+        boolean announce = row.text() != null && !row.failed() && webhook(Outbox.ITEM_COMPLETED);
+        w.submit((c, now) -> {
+            Tables.saveTurn(c, sessionId, row, now);
+            if (announce) {
+                Outbox.enqueue(c, Outbox.ITEM_COMPLETED, sessionId, owner, webhookUrl,
+                        Outbox.itemPayload(sessionId, owner, row, now), now, webhookMaxAgeMs);
+            }
+        });
+    }
+
+    // ---- webhook deliveries (for the dispatcher and the API) ----------------------------------------
+
+    /** Whether webhooks are configured (and so the outbox is written). */
+    public boolean webhooks() {
+        return webhookUrl != null;
+    }
+
+    /** Pending deliveries due now, oldest first. */
+    public CompletionStage<List<Outbox.Delivery>> dueDeliveries(int limit) {
+        return read(c -> Outbox.due(c, clock.getAsLong(), limit), List.of());
+    }
+
+    /** Records an attempt; completes once committed. {@code next} null with a failure: given up. */
+    public CompletionStage<Void> attempted(String id, boolean ok, String error, Long next) {
+        return write((c, now) -> Outbox.attempted(c, id, ok, error, next, now));
+    }
+
+    public CompletionStage<List<Outbox.Delivery>> deliveries(String owner, String status, int limit) {
+        return read(c -> Outbox.list(c, owner, status, limit), List.of());
+    }
+
+    public CompletionStage<Optional<Outbox.Delivery>> delivery(String id) {
+        return read(c -> Outbox.get(c, id), Optional.empty());
+    }
+
+    /** Pending again now, with a fresh gateway.webhooks.max-age; completes with false when there is no such delivery. */
+    public CompletionStage<Boolean> retryDelivery(String id) {
+        boolean[] found = new boolean[1];
+        return write((c, now) -> found[0] = Outbox.retry(c, id, now, webhookMaxAgeMs)).thenApply(v -> found[0]);
     }
 
     @Override

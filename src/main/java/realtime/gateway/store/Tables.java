@@ -121,9 +121,9 @@ final class Tables {
 
     /**
      * Marks every session still open on {@code node} as failed with {@code reason} at {@code now} (its process
-     * died with it); returns how many.
+     * died with it); returns them as they are now.
      */
-    static int failOpen(Connection c, String node, String reason, long now) throws SQLException {
+    static List<SessionSnapshot> failOpen(Connection c, String node, String reason, long now) throws SQLException {
         List<SessionSnapshot> open = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("SELECT snapshot FROM gateway_sessions WHERE node = ? "
                 + "AND state NOT IN ('closed', 'failed')")) {
@@ -134,10 +134,13 @@ final class Tables {
                 }
             }
         }
+        List<SessionSnapshot> failed = new ArrayList<>(open.size());
         for (SessionSnapshot s : open) {
-            saveSession(c, failed(s, reason, now), node, now);
+            SessionSnapshot f = failed(s, reason, now);
+            saveSession(c, f, node, now);
+            failed.add(f);
         }
-        return open.size();
+        return failed;
     }
 
     private static SessionSnapshot failed(SessionSnapshot s, String reason, long now) {

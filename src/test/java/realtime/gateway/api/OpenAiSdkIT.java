@@ -4,21 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import realtime.gateway.testing.GatewayJar;
+import realtime.gateway.testing.Node;
 import realtime.gateway.testing.TestKeys;
 
 /**
@@ -32,42 +29,14 @@ public class OpenAiSdkIT {
     static final Path DIR = Path.of("src", "test", "node", "openai-sdk");
     static final String SPOKEN = "go forward ten meters";
 
-    static boolean runs(String... command) {
-        try {
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor() == 0;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    static String run(Map<String, String> env, String... command) throws Exception {
-        Path out = Files.createTempFile("openai-sdk", ".out");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish:\n" + Files.readString(out));
-        }
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + text);
-        return text;
-    }
-
     @Test
     void theOfficialSdkTranscribesAFileOfflineInEveryFormat() throws Exception {
-        Assumptions.assumeTrue(runs("node", "--version") && runs("npm", "--version"),
-                "node and npm are not installed: the openai SDK test is skipped (.ci/run installs them)");
-        if (!Files.isDirectory(DIR.resolve("node_modules").resolve("openai"))) {
-            run(Map.of(), "npm", "ci", "--no-audit", "--no-fund");
-        }
+        Node.require(DIR, "the openai SDK test");
         Map<String, String> env = new HashMap<>();
         env.put("GATEWAY_UPSTREAM_PROVIDER", "local");
         env.put("OPENAI_API_KEY", null);
         try (GatewayJar gateway = GatewayJar.start(env)) {
-            String out = run(Map.of("GATEWAY_URL", gateway.url(), "GATEWAY_KEY", TestKeys.TENANT_A, "GATEWAY_WAV",
+            String out = Node.run(DIR, Map.of("GATEWAY_URL", gateway.url(), "GATEWAY_KEY", TestKeys.TENANT_A, "GATEWAY_WAV",
                     new File("src/test/resources/audio/goforward.wav").getAbsolutePath()), "node", "test.mjs");
             String last = out.strip().lines().reduce((a, b) -> b).orElse("");
             JsonNode r = new ObjectMapper().readTree(last);
