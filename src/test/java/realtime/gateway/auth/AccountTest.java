@@ -100,6 +100,33 @@ public class AccountTest {
     }
 
     /** No refusal. */
+    @Test
+    public void anAccountRestoredFromItsStoredMinutesKeepsItsUsageAndItsAudioWindow() {
+        Account a = account(100, 60);
+        ok(a.admitCreate());
+        ok(a.chargeAudio(30_000));
+        now.addAndGet(Duration.ofHours(2).toMillis());
+        ok(a.chargeAudio(20_000));
+        a.upstreamUsage(new Details.TranscriptionUsage("duration", null, null, null, null, 20.0));
+        java.util.List<Account.Minute> stored = a.takeChanged();
+        assertEquals(2, stored.size(), "two minutes changed");
+        assertTrue(a.takeChanged().isEmpty(), "taken once");
+
+        // The process restarts: a new account for the key starts from what was stored.
+        Account b = account(100, 60);
+        b.restore(stored);
+        long from = now.get() - Duration.ofDays(1).toMillis();
+        assertEquals(a.totals(from, now.get() + 1), b.totals(from, now.get() + 1));
+        assertEquals(50.0, b.audioSecondsToday());
+        refused(b.chargeAudio(11_000));
+        ok(b.chargeAudio(10_000));
+        // Minutes older than a day count as usage history but no longer against the audio quota.
+        now.addAndGet(Duration.ofHours(23).toMillis());
+        Account c = account(100, 60);
+        c.restore(stored);
+        assertEquals(20.0, c.audioSecondsToday());
+    }
+
     private static void ok(java.util.Optional<Refusal.QuotaExceeded> r) {
         r.ifPresent(q -> {
             throw new AssertionError("refused: " + q.message());

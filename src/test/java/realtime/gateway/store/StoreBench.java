@@ -25,12 +25,14 @@ import realtime.gateway.session.Transcript;
 /**
  * What persistence costs, on the gateway's own writer and SQL, against the embedded H2 file database and a
  * real PostgreSQL side by side: {@code turns} completed turns handed over at {@code rate} a second (each with
- * its session's snapshot at most every 5 s, as a session does), then the writer's CPU per turn, commit time and the delay from
+ * its session's snapshot, as a session does), then the writer's CPU per turn, commit time and the delay from
  * hand-over to commit (what a kill -9 could lose). With {@code --restart=N} it instead times the packaged jar's
  * start to ready on an empty database and on one holding N closed sessions of 5 turns and N sessions a dead node
  * left open (which the start marks failed). Run through {@code bench/store.sh}.
  */
 public final class StoreBench {
+
+    static final long SNAPSHOT_MS = Long.getLong("snapshot-ms", 0);
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new java.util.HashMap<>();
@@ -45,7 +47,7 @@ public final class StoreBench {
         int turns = Integer.parseInt(a.getOrDefault("turns", "20000"));
         int rate = Integer.parseInt(a.getOrDefault("rate", "2000"));
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("store-bench");
-        System.out.printf("store write cost: %d turns of 100 sessions handed over at %d/s (a session snapshot with them every 5 s)%n", turns, rate);
+        System.out.printf("store write cost: %d turns of 100 sessions handed over at %d/s, each with its session's snapshot%n", turns, rate);
         // A warm-up on a database of its own first, so neither measured run pays for the JIT.
         run("warm-up", h2("./" + java.nio.file.Path.of("").toAbsolutePath().relativize(dir) + "/warmup"),
                 Math.min(turns, 3000), Math.max(rate, 1000));
@@ -122,9 +124,9 @@ public final class StoreBench {
             String id = "sess_bench_" + name + "_" + (i % sessions);
             Transcript.Row r = row(i, null);
             w.submit((c, now) -> Tables.saveTurn(c, id, r, now));
-            // As a session does: its snapshot with its turns, at most every SNAPSHOT_EVERY_MS.
+            // As a session does: its snapshot with each turn (-Dsnapshot-ms=N: at most every N ms, for comparison).
             long now = System.currentTimeMillis();
-            if (now - lastSnapshot[i % sessions] >= 5000) {
+            if (now - lastSnapshot[i % sessions] >= SNAPSHOT_MS) {
                 lastSnapshot[i % sessions] = now;
                 SessionSnapshot s = snapshot(id, "active", null, created);
                 w.submit(new StoreWriter.Work() {
