@@ -18,7 +18,8 @@ import realtime.gateway.event.Hashes;
  * <pre>name=ops,role=admin,key-sha256=5e88…;name=web-app,key=…,max-sessions=5,creates-per-minute=10</pre>
  * {@code name} is required; {@code role} is {@code admin} or {@code client} (default); exactly one of
  * {@code key} (at least 32 characters) or {@code key-sha256} (64 hex digits); quotas default to
- * {@code gateway.auth.quota.*}. Every mistake is an {@link IllegalArgumentException} naming the entry and
+ * {@code gateway.auth.quota.*}; {@code webhook-url} (http or https, without {@code ,} or {@code ;}) sends the
+ * webhooks about the key's sessions there instead of {@code gateway.webhooks.url}. Every mistake is an {@link IllegalArgumentException} naming the entry and
  * attribute, and never quoting a key.
  */
 public final class KeySpecs {
@@ -28,9 +29,9 @@ public final class KeySpecs {
     private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Set<String> ATTRIBUTES = Set.of("name", "role", "key", "key-sha256", "max-sessions",
-            "max-session-duration", "audio-seconds-per-day", "creates-per-minute");
+            "max-session-duration", "audio-seconds-per-day", "creates-per-minute", "webhook-url");
     private static final String ATTRIBUTES_LIST = "name, role, key or key-sha256, max-sessions, max-session-duration, "
-            + "audio-seconds-per-day, creates-per-minute";
+            + "audio-seconds-per-day, creates-per-minute, webhook-url";
 
     private KeySpecs() {
     }
@@ -107,7 +108,19 @@ public final class KeySpecs {
                 duration(attrs, "max-session-duration", defaults.maxSessionDuration(), where),
                 positiveLong(attrs, "audio-seconds-per-day", defaults.audioSecondsPerDay(), where),
                 positiveInt(attrs, "creates-per-minute", defaults.createsPerMinute(), where));
-        return new ApiKey(name, role, key != null ? Hashes.sha256(key) : hash.toLowerCase(Locale.ROOT), q);
+        String hook = attrs.get("webhook-url");
+        if (hook != null) {
+            java.net.URI u;
+            try {
+                u = new java.net.URI(hook);
+            } catch (java.net.URISyntaxException e) {
+                u = null;
+            }
+            if (u == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new IllegalArgumentException(where + ": 'webhook-url' must be an http or https URL");
+            }
+        }
+        return new ApiKey(name, role, key != null ? Hashes.sha256(key) : hash.toLowerCase(Locale.ROOT), q, hook);
     }
 
     private static int positiveInt(Map<String, String> attrs, String attr, int dflt, String where) {

@@ -75,6 +75,8 @@ public class Store implements SessionJournal {
     private final List<StoreWriter.Periodic> periodic = new ArrayList<>();
     private AgroalDataSource ds;
     private final String webhookUrl;
+    /** Keys with a webhook of their own (their {@code webhook-url}), by name. */
+    private final java.util.Map<String, String> keyWebhooks = new java.util.HashMap<>();
     private final long webhookMaxAgeMs;
     /** The owner of each open session (turns are announced with it). */
     private final java.util.Map<String, String> owners = new java.util.concurrent.ConcurrentHashMap<>();
@@ -83,7 +85,12 @@ public class Store implements SessionJournal {
     @Inject
     public Store(GatewayConfig config, @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> postgresUrl,
             @Any InjectableInstance<AgroalDataSource> dataSources, @Any InjectableInstance<Flyway> flyways, Vertx vertx,
-            io.micrometer.core.instrument.MeterRegistry meters) {
+            io.micrometer.core.instrument.MeterRegistry meters, realtime.gateway.auth.Authenticator auth) {
+        for (realtime.gateway.auth.ApiKey k : auth.keys()) {
+            if (k.webhookUrl() != null) {
+                keyWebhooks.put(k.name(), k.webhookUrl());
+            }
+        }
         this.meters = meters;
         this.commitTimer = io.micrometer.core.instrument.Timer.builder("gateway.store.commit")
                 .description("Time to write and commit one batch of records").publishPercentileHistogram()
@@ -96,7 +103,7 @@ public class Store implements SessionJournal {
         this.kind = kind(config.store().kind(), postgresUrl.isPresent());
         this.webhookUrl = config.webhooks().url().map(java.net.URI::toString).orElse(null);
         this.webhookMaxAgeMs = config.webhooks().maxAge().toMillis();
-        if (webhookUrl != null && kind == Kind.MEMORY) {
+        if ((webhookUrl != null || !keyWebhooks.isEmpty()) && kind == Kind.MEMORY) {
             throw new IllegalArgumentException("gateway.webhooks.url needs a store for its outbox (deliveries are kept "
                     + "until delivered, across restarts); gateway.store=memory keeps none: use embedded or postgresql");
         }
@@ -245,18 +252,23 @@ public class Store implements SessionJournal {
 
     /** The webhook for each session a dead process left open, in the transaction that marks it failed. */
     private int closedByRestart(Connection c, List<SessionSnapshot> failed, long now) throws SQLException {
-        if (webhook(Outbox.SESSION_CLOSED)) {
-            for (SessionSnapshot s : failed) {
-                Outbox.enqueue(c, Outbox.SESSION_CLOSED, s.id(), s.owner(), webhookUrl, Outbox.sessionPayload(s, now),
-                        now, webhookMaxAgeMs);
+        for (SessionSnapshot s : failed) {
+            String url = webhook(Outbox.SESSION_CLOSED, s.owner());
+            if (url != null) {
+                Outbox.enqueue(c, Outbox.SESSION_CLOSED, s.id(), s.owner(), url, Outbox.sessionPayload(s, now), now,
+                        webhookMaxAgeMs);
             }
         }
         return failed.size();
     }
 
-    /** Whether events of {@code type} go to a webhook. */
-    private boolean webhook(String type) {
-        return webhookUrl != null && config.webhooks().events().contains(type);
+    /** Where events of {@code type} about {@code owner}'s sessions go: its key's webhook, else the global one; or null. */
+    private String webhook(String type, String owner) {
+        if (!config.webhooks().events().contains(type)) {
+            return null;
+        }
+        String own = owner == null ? null : keyWebhooks.get(owner);
+        return own != null ? own : webhookUrl;
     }
 
     private static void checkPath(String path) {
@@ -301,13 +313,13 @@ public class Store implements SessionJournal {
         } else {
             owners.put(snapshot.id(), snapshot.owner());
         }
-        boolean announce = ended && webhook(Outbox.SESSION_CLOSED);
+        String announce = ended ? webhook(Outbox.SESSION_CLOSED, snapshot.owner()) : null;
         w.submit(new StoreWriter.Work() {
             @Override
             public void run(Connection c, long now) throws SQLException {
                 Tables.saveSession(c, snapshot, node, now);
-                if (announce) {
-                    Outbox.enqueue(c, Outbox.SESSION_CLOSED, snapshot.id(), snapshot.owner(), webhookUrl,
+                if (announce != null) {
+                    Outbox.enqueue(c, Outbox.SESSION_CLOSED, snapshot.id(), snapshot.owner(), announce,
                             Outbox.sessionPayload(snapshot, now), now, webhookMaxAgeMs);
                 }
             }
@@ -326,11 +338,11 @@ public class Store implements SessionJournal {
             return;
         }
         String owner = owners.get(sessionId);
-        boolean announce = row.text() != null && !row.failed() && webhook(Outbox.ITEM_COMPLETED);
+        String announce = row.text() != null && !row.failed() ? webhook(Outbox.ITEM_COMPLETED, owner) : null;
         w.submit((c, now) -> {
             Tables.saveTurn(c, sessionId, row, now);
-            if (announce) {
-                Outbox.enqueue(c, Outbox.ITEM_COMPLETED, sessionId, owner, webhookUrl,
+            if (announce != null) {
+                Outbox.enqueue(c, Outbox.ITEM_COMPLETED, sessionId, owner, announce,
                         Outbox.itemPayload(sessionId, owner, row, now), now, webhookMaxAgeMs);
             }
         });
@@ -338,9 +350,9 @@ public class Store implements SessionJournal {
 
     // ---- webhook deliveries (for the dispatcher and the API) ----------------------------------------
 
-    /** Whether webhooks are configured (and so the outbox is written). */
+    /** Whether webhooks are configured, globally or for a key (and so the outbox is written). */
     public boolean webhooks() {
-        return webhookUrl != null;
+        return webhookUrl != null || !keyWebhooks.isEmpty();
     }
 
     /** Pending deliveries due now, oldest first. */

@@ -55,9 +55,12 @@ public class WebhookDispatcher {
             if (!"http".equals(scheme) && !"https".equals(scheme)) {
                 throw new IllegalArgumentException("gateway.webhooks.url must be an http or https URL");
             }
+        }
+        if (store.webhooks()) {
             this.signer = new Signer(this.config.secret().orElseThrow(() -> new IllegalArgumentException(
-                    "gateway.webhooks.url is set but gateway.webhooks.secret is not: set GATEWAY_WEBHOOKS_SECRET=whsec_"
-                            + "<base64 of 24-64 random bytes>, the secret receivers verify signatures with")));
+                    "a webhook url is set (gateway.webhooks.url or a key's webhook-url) but gateway.webhooks.secret is "
+                            + "not: set GATEWAY_WEBHOOKS_SECRET=whsec_<base64 of 24-64 random bytes>, the secret "
+                            + "receivers verify signatures with")));
         } else {
             this.signer = null;
         }
@@ -72,7 +75,8 @@ public class WebhookDispatcher {
         client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(ms).setIdleTimeout(ms)
                 .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS).setMaxPoolSize(config.concurrency()));
         timer = vertx.setPeriodic(config.poll().toMillis(), t -> poll());
-        LOG.infof("webhooks: %s to %s", String.join(", ", config.events()), host(config.url().get()));
+        LOG.infof("webhooks: %s to %s", String.join(", ", config.events()),
+                config.url().map(WebhookDispatcher::host).orElse("the keys' own webhook-url"));
     }
 
     void onStop(@Observes ShutdownEvent ev) {

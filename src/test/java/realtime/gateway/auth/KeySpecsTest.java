@@ -45,11 +45,20 @@ public class KeySpecsTest {
                 { "name=a,key=" + KEY + ",max-sessions=0", "'max-sessions' must be a positive whole number" },
                 { "name=a,key=" + KEY + ",max-session-duration=soon", "'max-session-duration' must be a positive duration" },
                 { "name=a,key=" + KEY + ",colour=blue", "'colour' is not an attribute" },
+                { "name=a,key=" + KEY + ",webhook-url=ftp://files.example.com/x", "'webhook-url' must be an http or https URL" },
+                { "name=a,key=" + KEY + ",webhook-url=not a url", "'webhook-url' must be an http or https URL" },
                 { "name=a," + KEY, "a part has no '='" } }) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeySpecs.parse(c[0], DEFAULTS),
                     c[0]);
             assertTrue(e.getMessage().contains(c[1]), e.getMessage());
             assertFalse(e.getMessage().contains(KEY) || e.getMessage().contains(shortKey), e.getMessage());
         }
+    }
+
+    @Test
+    public void aKeyMayHaveAWebhookOfItsOwn() {
+        List<ApiKey> keys = KeySpecs.parse("name=a,key=" + KEY + ",webhook-url=https://hooks.example.com/gw?team=7", DEFAULTS);
+        assertEquals("https://hooks.example.com/gw?team=7", keys.get(0).webhookUrl());
+        assertEquals(null, KeySpecs.parse("name=a,key=" + KEY, DEFAULTS).get(0).webhookUrl());
     }
 }

@@ -24,7 +24,7 @@ import io.vertx.core.http.HttpServer;
 public final class WebhookReceiver implements AutoCloseable {
 
     /** A verified delivery. */
-    public record Received(String id, long timestamp, String body, int attempt) {
+    public record Received(String id, long timestamp, String body, int attempt, String path) {
     }
 
     public static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString(
@@ -55,7 +55,7 @@ public final class WebhookReceiver implements AutoCloseable {
                 req.response().setStatusCode(503).end("not now");
                 return;
             }
-            received.add(new Received(id, Long.parseLong(ts), body, n));
+            received.add(new Received(id, Long.parseLong(ts), body, n, req.path()));
             req.response().setStatusCode(204).end();
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -37,6 +37,7 @@ import realtime.gateway.upstream.FakeUpstreamResource;
 public class WebhookTest {
 
     static WebhookReceiver receiver;
+    static final String HOOKED = "test-hooked-key-not-real-00000000000000";
 
     /** The receiver, and quick retries: 100 ms doubling to 400 ms, given up after 3 s. */
     public static class Hooks implements QuarkusTestProfile {
@@ -61,12 +62,20 @@ public class WebhookTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            return Map.of("gateway.webhooks.url", receiver.url());
+            // The test keys, and one whose sessions' webhooks go to an address of its own.
+            return Map.of("gateway.webhooks.url", receiver.url(), "gateway.auth.keys", TestKeys.spec()
+                    + ";name=hooked,key=" + HOOKED + ",webhook-url=" + receiver.url() + "/own");
         }
 
         @Override
         public void stop() {
             receiver.close();
+        }
+
+        /** After the fake upstream's resource, so these keys (a superset of its own) are the ones used. */
+        @Override
+        public int order() {
+            return 100;
         }
     }
 
@@ -78,18 +87,22 @@ public class WebhookTest {
 
     /** A session of tenant A with two turns, closed; returns its id. */
     static String twoTurnsThenClose() {
+        return twoTurnsThenClose(TestKeys.TENANT_A);
+    }
+
+    static String twoTurnsThenClose(String key) {
         FakeRealtimeServer fake = FakeUpstreamResource.server();
         fake.transcripts(List.of("first words", "second words"));
-        String id = as(TestKeys.TENANT_A).contentType("application/json").body("{}")
+        String id = as(key).contentType("application/json").body("{}")
                 .post("/v1/realtime/transcription_sessions").then().statusCode(200).extract().path("id");
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "active".equals(
-                as(TestKeys.TENANT_A).get("/v1/sessions/" + id).then().extract().path("state")));
-        as(TestKeys.TENANT_A).contentType("application/octet-stream")
+                as(key).get("/v1/sessions/" + id).then().extract().path("state")));
+        as(key).contentType("application/octet-stream")
                 .body(TestAudio.toneAndSilence(Pcm.UPSTREAM_RATE, 700, 700, 700, 700).toLittleEndian())
                 .post("/v1/sessions/" + id + "/audio").then().statusCode(200);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> as(TestKeys.TENANT_A)
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> as(key)
                 .get("/v1/sessions/" + id + "/transcript").then().extract().jsonPath().getList("items").size() == 2);
-        as(TestKeys.TENANT_A).delete("/v1/sessions/" + id).then().statusCode(200);
+        as(key).delete("/v1/sessions/" + id).then().statusCode(200);
         return id;
     }
 
@@ -126,6 +139,18 @@ public class WebhookTest {
         as(TestKeys.TENANT_A).post("/v1/webhooks/deliveries/" + one + "/retry").then().statusCode(409);
         as(TestKeys.TENANT_B).post("/v1/webhooks/deliveries/" + one + "/retry").then().statusCode(404);
         given().get("/v1/webhooks/deliveries?status=lost").then().statusCode(400).body("error.param", equalTo("status"));
+    }
+
+    @Test
+    void aKeyWithAWebhookOfItsOwnGetsItsEventsThere() {
+        String id = twoTurnsThenClose(HOOKED);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> events(id).size() == 3);
+        assertTrue(receiver.received.stream().filter(r -> r.body().contains(id))
+                .allMatch(r -> r.path().equals("/hooks/gateway/own")), "the key's own address");
+        String other = twoTurnsThenClose(TestKeys.TENANT_A);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> events(other).size() == 3);
+        assertTrue(receiver.received.stream().filter(r -> r.body().contains(other))
+                .allMatch(r -> r.path().equals("/hooks/gateway")), "the global address");
     }
 
     @Test
