@@ -60,6 +60,12 @@ public class TranscriptionEndpointTest {
         return TestAudio.wav(TestAudio.toneAndSilence(16000, 900, 800, 600, 900));
     }
 
+    /** The fake's texts for the next request's turns (its count restarts: whether the silence after the last turn is
+     * sent as a turn of its own depends on timing, so each request starts the cycle afresh). */
+    void turns() {
+        fake().transcripts(List.of("first turn.", "second turn.", ""));
+    }
+
     static RequestSpecification upload(String key, byte[] file, String name) {
         return as(key).multiPart("file", name, file, "application/octet-stream");
     }
@@ -83,19 +89,22 @@ public class TranscriptionEndpointTest {
 
     @Test
     void everyResponseFormat() {
-        fake().transcripts(List.of("first turn.", "second turn.", ""));
+        turns();
         upload(TestKeys.TENANT_A, twoTurns(), "a.wav").multiPart("model", "whisper-1").multiPart("response_format", "text")
                 .post("/v1/audio/transcriptions").then().statusCode(200).contentType(containsString("text/plain"))
                 .body(equalTo("first turn. second turn.\n"));
+        turns();
         String srt = upload(TestKeys.TENANT_A, twoTurns(), "a.wav").multiPart("model", "whisper-1")
                 .multiPart("response_format", "srt").post("/v1/audio/transcriptions").then().statusCode(200).extract()
                 .asString();
         assertTrue(srt.startsWith("1\n00:00:0"), srt);
         assertTrue(srt.contains("\n\n2\n00:00:0"), srt);
+        turns();
         String vtt = upload(TestKeys.TENANT_A, twoTurns(), "a.wav").multiPart("model", "whisper-1")
                 .multiPart("response_format", "vtt").post("/v1/audio/transcriptions").then().statusCode(200).extract()
                 .asString();
         assertTrue(vtt.startsWith("WEBVTT\n\n00:00:0"), vtt);
+        turns();
         JsonPath verbose = upload(TestKeys.TENANT_A, twoTurns(), "a.wav").multiPart("model", "whisper-1")
                 .multiPart("language", "en").multiPart("response_format", "verbose_json")
                 .post("/v1/audio/transcriptions").then().statusCode(200).extract().jsonPath();
