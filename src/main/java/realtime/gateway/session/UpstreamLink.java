@@ -34,6 +34,9 @@ final class UpstreamLink {
 
         /** The old connection is close to its age limit: move to the standby now, turn boundary or not. */
         void handoverDue();
+
+        /** The connection a rotation replaced has closed (its turns done, or its time up). */
+        void retired();
     }
 
     private final String sessionId;
@@ -59,17 +62,13 @@ final class UpstreamLink {
     private long droppedAt;
     private long reconnects;
     private long downtimeMs;
-    private int standbyGen;
-    private UpstreamConnection standby;
-    private long standbyOpenedAt;
-    private int retiringGen;
-    private UpstreamConnection retiring;
-    private long rotations;
+    private int standbyGen, retiringGen;
+    private UpstreamConnection standby, retiring;
+    private long standbyOpenedAt, rotations;
 
     UpstreamLink(String sessionId, UpstreamProvider provider, Function<Integer, UpstreamListener> listeners,
             Mailbox context, Scheduler scheduler, DoubleSupplier random, LongSupplier clock, SessionMetrics metrics,
-            Reconnects policy,
-            Rotation rotation) {
+            Reconnects policy, Rotation rotation) {
         this.sessionId = sessionId;
         this.provider = provider;
         this.listeners = listeners;
@@ -323,9 +322,10 @@ final class UpstreamLink {
     void retire(int code, String reason) {
         if (retiring != null) {
             retiring.close(code, reason);
+            retiring = null;
+            retiringGen = 0;
+            events.retired();
         }
-        retiring = null;
-        retiringGen = 0;
     }
 
     void dropStandby(int code, String reason) {

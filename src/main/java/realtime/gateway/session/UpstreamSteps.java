@@ -45,6 +45,9 @@ final class UpstreamSteps implements UpstreamLink.Events {
     private volatile AudioFormat inputFormat;
     /** The old connection of the last rotation, while it still owes turns. */
     private Retiring retiring;
+    /** A standby held back until the old connection of the last rotation has closed; and whether the move is due. */
+    private UpstreamConnection waitingStandby;
+    private boolean forceWhenHandedOver;
 
     UpstreamSteps(String id, UpstreamProvider provider, RealtimeCodec codec, java.util.function.LongSupplier clock,
             Lifecycle lifecycle, EventReactor reactor, InputPath input, SessionHub hub, Announcements announce,
@@ -111,12 +114,35 @@ final class UpstreamSteps implements UpstreamLink.Events {
     @Override
     public void standbyOpened(UpstreamConnection standby) {
         standby.send(new ClientEvent.SessionUpdate(null, reactor.config().toWire()));
+        if (retiring != null && !retiring.settled()) {
+            // The last rotation's old connection still owes turns: a move now would close it with them unsent.
+            waitingStandby = standby;
+            return;
+        }
         input.standby(standby, this::moved);
     }
 
     @Override
     public void handoverDue() {
+        if (waitingStandby != null) {
+            forceWhenHandedOver = true;
+            return;
+        }
         input.forceMove();
+    }
+
+    @Override
+    public void retired() {
+        UpstreamConnection standby = waitingStandby;
+        if (standby == null) {
+            return;
+        }
+        waitingStandby = null;
+        input.standby(standby, this::moved);
+        if (forceWhenHandedOver) {
+            forceWhenHandedOver = false;
+            input.forceMove();
+        }
     }
 
     /** A rotation moved the audio to the standby; the old connection finishes what it owes, then closes. */
@@ -138,6 +164,8 @@ final class UpstreamSteps implements UpstreamLink.Events {
      * transient upstream error): a new one is opened after a jittered backoff, with the input held meanwhile.
      */
     private void drop(String cause, Integer code) {
+        waitingStandby = null; // the reconnect drops the standby too
+        forceWhenHandedOver = false;
         input.disconnected();
         session.transition(SessionState.RECONNECTING, cause, code);
         LOG.warnf("session %s: upstream lost (%s); reconnecting", id, cause);
@@ -203,6 +231,8 @@ final class UpstreamSteps implements UpstreamLink.Events {
         if (link.retiring(gen) && (fatal != null || retiring == null || retiring.settled())) {
             link.retire(1000, "replaced by a newer connection");
         } else if (link.standby(gen) && fatal != null) {
+            waitingStandby = null;
+            forceWhenHandedOver = false;
             input.standbyLost();
             link.standbyLost();
         }
@@ -254,6 +284,8 @@ final class UpstreamSteps implements UpstreamLink.Events {
             return;
         }
         if (link.standby(gen)) {
+            waitingStandby = null;
+            forceWhenHandedOver = false;
             input.standbyLost();
             link.standbyLost();
             return;

@@ -43,9 +43,11 @@ public class SecretsTest {
     public static class Debug implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // With the access log on, in its shipped pattern: ?token= requests below must not leave their token there.
             return Map.of("quarkus.log.level", "DEBUG", "quarkus.log.category.\"realtime.gateway\".level", "DEBUG",
                     "quarkus.log.category.\"io.quarkus\".level", "DEBUG", "quarkus.log.category.\"io.vertx\".level",
-                    "DEBUG", "quarkus.log.category.\"io.netty\".level", "DEBUG");
+                    "DEBUG", "quarkus.log.category.\"io.netty\".level", "DEBUG", "quarkus.http.access-log.enabled",
+                    "true");
         }
     }
 
@@ -148,6 +150,8 @@ public class SecretsTest {
                 "JSON lines about the session carry its id as a field");
         assertTrue(logs.stream().anyMatch(l -> l.contains("\"mdc\"") && l.contains("\"key_name\":\"tenant-a\"")),
                 "lines logged while serving a request name the key (never its value)");
+        assertTrue(logs.stream().anyMatch(l -> l.startsWith("io.quarkus.http.access-log") && l.contains("GET /v1/sessions/"
+                + id + "/transcript HTTP/1.1")), "the access log recorded the ?token= requests (without the token)");
         List<String> leaks = new ArrayList<>();
         for (String s : secrets) {
             seen.stream().filter(t -> t.contains(s)).forEach(t -> leaks.add("in a body or event: " + t));
