@@ -24,5 +24,8 @@ fi
 ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
 mkdir -p bench/out
-java -cp "$CP" realtime.gateway.store.StoreBench --turns="$TURNS" --rate="$RATE" 2>/dev/null | tee bench/out/store-write.txt
-java -cp "$CP" realtime.gateway.store.StoreBench --restart="$SESSIONS" 2>/dev/null | tee bench/out/store-restart.txt
+# Their logs (Flyway, the embedded PostgreSQL, the gateways' start) go to bench/out/store.log.
+java -cp "$CP" realtime.gateway.store.StoreBench --turns="$TURNS" --rate="$RATE" 2>bench/out/store.log \
+  | tee bench/out/store-write.txt
+java -cp "$CP" realtime.gateway.store.StoreBench --restart="$SESSIONS" 2>>bench/out/store.log \
+  | tee bench/out/store-restart.txt

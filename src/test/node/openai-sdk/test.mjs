@@ -29,6 +29,12 @@ try {
   refused = { status: e.status, param: e.param ?? e.error?.param ?? null };
 }
 const cues = (s) => parseSync(s).filter((n) => n.type === 'cue').map((n) => n.data);
+// The session export of the last of those sessions (GET /v1/sessions/{id}/transcript?format=), parsed the same way.
+const auth = { Authorization: `Bearer ${process.env.GATEWAY_KEY}` };
+const list = await (await fetch(`${process.env.GATEWAY_URL}/v1/sessions?limit=1`, { headers: auth })).json();
+const exported = async (format) => (await fetch(
+  `${process.env.GATEWAY_URL}/v1/sessions/${list.data[0].id}/transcript?format=${format}`, { headers: auth })).text();
 console.log(JSON.stringify({
   json: json.text, usage: json.usage ?? null, text, srt: cues(srt), vtt: cues(vtt), verbose, deltas, done, refused,
+  exportSrt: cues(await exported('srt')), exportVtt: cues(await exported('vtt')),
 }));

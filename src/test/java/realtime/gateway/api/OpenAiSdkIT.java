@@ -21,8 +21,9 @@ import realtime.gateway.testing.TestKeys;
 /**
  * The official {@code openai} npm SDK (pinned in src/test/node/openai-sdk) with the packaged gateway as its
  * base URL, offline on the local engine, transcribing a real speech WAV: json, text, srt, vtt, verbose_json
- * and streamed; the SRT and WebVTT answers parse with the {@code subtitle} package. Needs Node.js 20+ and
- * npm ({@code .ci/run} installs them where absent); without them the test is skipped, saying so.
+ * and streamed; the SRT and WebVTT answers, and those of the session export, parse with the {@code subtitle}
+ * package. Needs Node.js 20+ and npm ({@code .ci/run} installs them where absent); without them the test is
+ * skipped, saying so.
  */
 public class OpenAiSdkIT {
 
@@ -43,7 +44,7 @@ public class OpenAiSdkIT {
             assertEquals(SPOKEN, r.path("json").asText());
             assertEquals("duration", r.path("usage").path("type").asText());
             assertEquals(SPOKEN, r.path("text").asText().strip());
-            for (String format : List.of("srt", "vtt")) {
+            for (String format : List.of("srt", "vtt", "exportSrt", "exportVtt")) {
                 JsonNode cues = r.path(format);
                 assertTrue(cues.size() >= 1, format + ": " + cues);
                 StringBuilder words = new StringBuilder();

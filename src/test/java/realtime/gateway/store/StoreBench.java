@@ -75,6 +75,12 @@ public final class StoreBench {
         }
     }
 
+    static void close(DataSource ds) throws Exception {
+        if (ds instanceof AutoCloseable c) {
+            c.close();
+        }
+    }
+
     static DataSource postgres(EmbeddedPostgres pg) {
         return pooled("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres", "postgres", "postgres");
     }
@@ -149,6 +155,7 @@ public final class StoreBench {
         long cpu = mx.getThreadCpuTime(writer.getId()) - cpu0;
         long process = os.getProcessCpuTime() - process0;
         w.stop(10_000);
+        close(ds);
         long[] commit = commits.stream().mapToLong(x -> x[0]).sorted().toArray();
         long[] delay = commits.stream().mapToLong(x -> x[1]).sorted().toArray();
         double perBatch = commits.stream().mapToLong(x -> x[2]).average().orElse(0);
@@ -184,6 +191,7 @@ public final class StoreBench {
                     if (seeded) {
                         seed(ds, n, true);
                     }
+                    close(ds); // the embedded database file is locked while a connection is open
                     Map<String, String> env = new java.util.HashMap<>();
                     env.put("GATEWAY_STORE_PATH", path);
                     env.put("GATEWAY_STORE_NODE", "bench-new");
