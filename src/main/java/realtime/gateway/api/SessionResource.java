@@ -346,7 +346,8 @@ public class SessionResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("id") String id, @QueryParam("types") String types,
             @QueryParam("envelope") @DefaultValue("false") boolean envelope, @QueryParam("after") String afterParam,
-            @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse,
+            @Context io.vertx.core.http.HttpServerResponse response) {
         GatewaySession s = session(id);
         // A browser's EventSource sends Last-Event-ID by itself when it reconnects.
         Long after = afterParam != null ? SessionHub.after(afterParam, "after")
@@ -367,6 +368,12 @@ public class SessionResource {
 
             @Override
             protected void closeTransport(int code, String reason) {
+                if (code == Subscriber.SLOW_CONSUMER) {
+                    // It stopped reading: ending the stream would queue behind what it never read and leave the
+                    // connection open for as long as the client likes. Close the connection itself.
+                    response.close();
+                    return;
+                }
                 sink.close();
             }
         };

@@ -88,6 +88,45 @@ public class FanoutFaultsTest {
         given().get("/v1/sessions/" + s.id()).then().body("state", equalTo("active"));
     }
 
+    /**
+     * An SSE subscriber that stops reading is evicted like a WebSocket one, and its connection is closed by the
+     * gateway: once the client reads what is buffered, it meets the end of the stream, not a socket held open.
+     */
+    @Test
+    public void aStalledSseSubscriberIsCutAndItsConnectionClosed() throws Exception {
+        Live s = create();
+        String big = "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_big\",\"delta\":\""
+                + "A".repeat(64 * 1024) + "\"}";
+        try (java.net.Socket raw = new java.net.Socket()) {
+            raw.setReceiveBufferSize(4096);
+            raw.connect(new java.net.InetSocketAddress("127.0.0.1", io.restassured.RestAssured.port), 5000);
+            raw.getOutputStream().write(("GET /v1/sessions/" + s.id() + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Accept: text/event-stream\r\nAuthorization: Bearer " + realtime.gateway.testing.TestKeys.ADMIN
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> subscribers(s.id()) == 1);
+            // It reads nothing while the session sends 25 MB: far more than the socket buffers hold.
+            for (int i = 0; i < 400 && subscribers(s.id()) == 1; i++) {
+                s.upstream().send(big);
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> subscribers(s.id()) == 0);
+            raw.setSoTimeout(10_000);
+            java.io.InputStream in = raw.getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            long read = 0;
+            int n;
+            try {
+                while ((n = in.read(buf)) >= 0) {
+                    read += n;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the connection was left open after the eviction (" + read + " bytes read)");
+            } catch (java.net.SocketException e) {
+                // reset by the gateway: closed as well
+            }
+        }
+        given().get("/v1/sessions/" + s.id()).then().body("state", equalTo("active"));
+    }
+
     @Test
     public void upstreamGarbageIsForwardedAndTheSessionGoesOn() {
         Live s = create();
