@@ -21,7 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 import realtime.gateway.auth.Caller;
 import realtime.gateway.event.Wire;
 import realtime.gateway.store.Outbox;
-import realtime.gateway.store.Store;
+import realtime.gateway.store.Deliveries;
 
 /** The webhook outbox: what was sent, what is waiting, what was given up, and sending one again. */
 @Path("/v1/webhooks/deliveries")
@@ -31,10 +31,10 @@ public class WebhookResource {
 
     static final Set<String> STATUSES = Set.of(Outbox.PENDING, Outbox.DELIVERED, Outbox.FAILED);
 
-    private final Store store;
+    private final Deliveries deliveries;
 
-    public WebhookResource(Store store) {
-        this.store = store;
+    public WebhookResource(Deliveries deliveries) {
+        this.deliveries = deliveries;
     }
 
     @Wire
@@ -53,7 +53,7 @@ public class WebhookResource {
                     + "' is not pending, delivered or failed.");
         }
         int n = SessionResource.limit(limit);
-        return store.deliveries(owner(rc), status, n).thenApply(d -> new DeliveryList("list", d));
+        return deliveries.list(owner(rc), status, n).thenApply(d -> new DeliveryList("list", d));
     }
 
     @POST
@@ -63,7 +63,7 @@ public class WebhookResource {
             + "fresh gateway.webhooks.max-age to be retried in; a delivered one is refused with 409.")
     public CompletionStage<Outbox.Delivery> retry(@PathParam("id") String id, RoutingContext rc) {
         String owner = owner(rc);
-        return store.delivery(id).thenCompose(found -> {
+        return deliveries.get(id).thenCompose(found -> {
             Outbox.Delivery d = found.filter(x -> owner == null || owner.equals(x.owner()))
                     .orElseThrow(() -> ApiException.notFound("No webhook delivery with id '" + id
                             + "'. List them with GET /v1/webhooks/deliveries."));
@@ -71,7 +71,7 @@ public class WebhookResource {
                 throw new ApiException(409, ApiException.INVALID_REQUEST, "already_delivered", "Delivery " + id
                         + " was delivered; receivers deduplicate by webhook-id, so it is not sent again.", null, null);
             }
-            return store.retryDelivery(id).thenCompose(v -> store.delivery(id)).thenApply(x -> x.orElseThrow());
+            return deliveries.retry(id).thenCompose(v -> deliveries.get(id)).thenApply(x -> x.orElseThrow());
         });
     }
 

@@ -193,34 +193,18 @@ public class Store implements SessionJournal {
         }
         List<StoreWriter.Periodic> all = new ArrayList<>(periodic);
         long beat = config.store().heartbeat().toMillis();
-        all.add(new StoreWriter.Periodic() {
-            @Override
-            public long intervalMs() {
-                return beat;
-            }
-
-            @Override
-            public void run(Connection c, long now) throws SQLException {
-                Tables.heartbeat(c, node, now, false);
-                reapStale(c, now);
-            }
-        });
+        all.add(new StoreWriter.Periodic(beat, false, (c, now) -> {
+            Tables.heartbeat(c, node, now, false);
+            reapStale(c, now);
+        }));
         long retention = config.store().retention().toMillis();
-        all.add(new StoreWriter.Periodic() {
-            @Override
-            public long intervalMs() {
-                return config.store().retentionCheck().toMillis();
+        all.add(new StoreWriter.Periodic(config.store().retentionCheck().toMillis(), false, (c, now) -> {
+            int n = Tables.expire(c, now - retention);
+            Outbox.expire(c, now - retention);
+            if (n > 0) {
+                LOG.infof("store: %d sessions past retention deleted with their transcripts", n);
             }
-
-            @Override
-            public void run(Connection c, long now) throws SQLException {
-                int n = Tables.expire(c, now - retention);
-                Outbox.expire(c, now - retention);
-                if (n > 0) {
-                    LOG.infof("store: %d sessions past retention deleted with their transcripts", n);
-                }
-            }
-        });
+        }));
         StoreWriter w = new StoreWriter(ds, clock, config.store().maxQueued(), all, (commit, oldest, works) -> {
             commitTimer.record(commit, java.util.concurrent.TimeUnit.NANOSECONDS);
             delayTimer.record(oldest, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -293,11 +277,6 @@ public class Store implements SessionJournal {
         return w == null ? null : w.failing();
     }
 
-    /** Writes waiting now, written so far, and dropped because the queue was full. */
-    public long[] writerCounts() {
-        StoreWriter w = writer;
-        return w == null ? new long[3] : new long[] { w.queued(), w.written(), w.dropped() };
-    }
 
     // ---- writes: from session contexts, never waiting ----------------------------------------------
 
@@ -348,35 +327,9 @@ public class Store implements SessionJournal {
         });
     }
 
-    // ---- webhook deliveries (for the dispatcher and the API) ----------------------------------------
-
     /** Whether webhooks are configured, globally or for a key (and so the outbox is written). */
     public boolean webhooks() {
         return webhookUrl != null || !keyWebhooks.isEmpty();
-    }
-
-    /** Pending deliveries due now, oldest first. */
-    public CompletionStage<List<Outbox.Delivery>> dueDeliveries(int limit) {
-        return read(c -> Outbox.due(c, clock.getAsLong(), limit), List.of());
-    }
-
-    /** Records an attempt; completes once committed. {@code next} null with a failure: given up. */
-    public CompletionStage<Void> attempted(String id, boolean ok, String error, Long next) {
-        return write((c, now) -> Outbox.attempted(c, id, ok, error, next, now));
-    }
-
-    public CompletionStage<List<Outbox.Delivery>> deliveries(String owner, String status, int limit) {
-        return read(c -> Outbox.list(c, owner, status, limit), List.of());
-    }
-
-    public CompletionStage<Optional<Outbox.Delivery>> delivery(String id) {
-        return read(c -> Outbox.get(c, id), Optional.empty());
-    }
-
-    /** Pending again now, with a fresh gateway.webhooks.max-age; completes with false when there is no such delivery. */
-    public CompletionStage<Boolean> retryDelivery(String id) {
-        boolean[] found = new boolean[1];
-        return write((c, now) -> found[0] = Outbox.retry(c, id, now, webhookMaxAgeMs)).thenApply(v -> found[0]);
     }
 
     @Override

@@ -67,16 +67,11 @@ final class StoreWriter implements Runnable {
         }
     }
 
-    /** Runs when due, between batches: heartbeats, usage flushes, retention. */
-    interface Periodic {
-        long intervalMs();
-
-        void run(Connection c, long now) throws SQLException;
-
-        /** Whether it runs once more when the writer stops (a final flush). */
-        default boolean atStop() {
-            return false;
-        }
+    /**
+     * Work run every {@code intervalMs}, between batches (heartbeats, usage flushes, retention); with
+     * {@code atStop} once more when the writer stops (a final flush).
+     */
+    record Periodic(long intervalMs, boolean atStop, Work work) {
     }
 
     private final DataSource ds;
@@ -142,7 +137,7 @@ final class StoreWriter implements Runnable {
         submit((c, now) -> {
             for (Periodic p : periodic) {
                 if (p.atStop()) {
-                    p.run(c, now);
+                    p.work().run(c, now);
                 }
             }
         });
@@ -282,7 +277,7 @@ final class StoreWriter implements Runnable {
                 }
                 for (int i = 0; i < due.length; i++) {
                     if (now >= due[i]) {
-                        periodic.get(i).run(c, now);
+                        periodic.get(i).work().run(c, now);
                     }
                 }
                 c.commit();

@@ -6,20 +6,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import realtime.gateway.auth.Account;
 import realtime.gateway.event.Details;
 import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.session.SessionSnapshot;
-import realtime.gateway.session.SessionUsage;
 import realtime.gateway.session.Transcript;
 
 /** The SQL of the gateway's tables (V1 migration), one method per statement or short sequence. */
@@ -270,67 +266,6 @@ final class Tables {
             i.setString(4, sessionId);
             i.setString(5, detail);
             i.executeUpdate();
-        }
-    }
-
-    // ---- usage -------------------------------------------------------------------------------------
-
-    static void saveUsage(Connection c, String key, Account.Minute m) throws SQLException {
-        SessionUsage.Upstream u = m.usage().upstream();
-        try (PreparedStatement p = c.prepareStatement("UPDATE gateway_usage_minutes SET sessions = ?, audio_ms = ?, "
-                + "transcriptions = ?, input_tokens = ?, output_tokens = ?, total_tokens = ?, input_audio_tokens = ?, "
-                + "input_text_tokens = ?, duration_seconds = ? WHERE key_name = ? AND minute_no = ?")) {
-            usageColumns(p, key, m, u);
-            if (p.executeUpdate() > 0) {
-                return;
-            }
-        }
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO gateway_usage_minutes (sessions, audio_ms, "
-                + "transcriptions, input_tokens, output_tokens, total_tokens, input_audio_tokens, input_text_tokens, "
-                + "duration_seconds, key_name, minute_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            usageColumns(p, key, m, u);
-            p.executeUpdate();
-        }
-    }
-
-    private static void usageColumns(PreparedStatement p, String key, Account.Minute m, SessionUsage.Upstream u)
-            throws SQLException {
-        p.setLong(1, m.sessions());
-        p.setDouble(2, m.usage().audioSeconds() * 1000);
-        p.setLong(3, u.transcriptions());
-        p.setLong(4, u.inputTokens());
-        p.setLong(5, u.outputTokens());
-        p.setLong(6, u.totalTokens());
-        p.setLong(7, u.inputAudioTokens());
-        p.setLong(8, u.inputTextTokens());
-        p.setDouble(9, u.durationSeconds());
-        p.setString(10, key);
-        p.setLong(11, m.minute());
-    }
-
-    /** Every key's minutes from {@code fromMinute} on. */
-    static Map<String, List<Account.Minute>> usage(Connection c, long fromMinute) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT key_name, minute_no, sessions, audio_ms, transcriptions, "
-                + "input_tokens, output_tokens, total_tokens, input_audio_tokens, input_text_tokens, duration_seconds "
-                + "FROM gateway_usage_minutes WHERE minute_no >= ?")) {
-            q.setLong(1, fromMinute);
-            Map<String, List<Account.Minute>> out = new HashMap<>();
-            try (ResultSet r = q.executeQuery()) {
-                while (r.next()) {
-                    out.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(new Account.Minute(r.getLong(2),
-                            r.getLong(3), new SessionUsage(r.getDouble(4) / 1000, new SessionUsage.Upstream(r.getLong(5),
-                                    r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10),
-                                    r.getDouble(11)))));
-                }
-            }
-            return out;
-        }
-    }
-
-    static int expireUsage(Connection c, long beforeMinute) throws SQLException {
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM gateway_usage_minutes WHERE minute_no < ?")) {
-            d.setLong(1, beforeMinute);
-            return d.executeUpdate();
         }
     }
 

@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.store.Deliveries;
 import realtime.gateway.store.Outbox;
 import realtime.gateway.store.Store;
 
@@ -36,7 +37,7 @@ public class WebhookDispatcher {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
 
     private final GatewayConfig.Webhooks config;
-    private final Store store;
+    private final Deliveries deliveries;
     private final Vertx vertx;
     private final MeterRegistry meters;
     private final Signer signer;
@@ -45,9 +46,10 @@ public class WebhookDispatcher {
     private HttpClient client;
     private long timer = -1;
 
-    public WebhookDispatcher(GatewayConfig config, Store store, Vertx vertx, MeterRegistry meters) {
+    public WebhookDispatcher(GatewayConfig config, Store store, Deliveries deliveries, Vertx vertx,
+            MeterRegistry meters) {
+        this.deliveries = deliveries;
         this.config = config.webhooks();
-        this.store = store;
         this.vertx = vertx;
         this.meters = meters;
         if (this.config.url().isPresent()) {
@@ -97,7 +99,7 @@ public class WebhookDispatcher {
         if (room <= 0 || !polling.compareAndSet(false, true)) {
             return;
         }
-        store.dueDeliveries(room + inFlight.size()).whenComplete((due, err) -> {
+        deliveries.due(room + inFlight.size()).whenComplete((due, err) -> {
             polling.set(false);
             if (err != null) {
                 LOG.debugf("webhooks: the outbox could not be read: %s", err.getMessage());
@@ -134,7 +136,7 @@ public class WebhookDispatcher {
                         LOG.debugf("webhooks: %s attempt %d failed (%s); next in %d ms", d.id(), d.attempts() + 1, error,
                                 next - System.currentTimeMillis());
                     }
-                    store.attempted(d.id(), ok, error, next).whenComplete((v, e) -> inFlight.remove(d.id()));
+                    deliveries.attempted(d.id(), ok, error, next).whenComplete((v, e) -> inFlight.remove(d.id()));
                 });
     }
 
