@@ -21,13 +21,14 @@ export GATEWAY_BENCH_KEY
 env -u OPENAI_API_KEY GATEWAY_UPSTREAM_PROVIDER=local \
   GATEWAY_AUTH_KEYS="name=bench,role=admin,key=${GATEWAY_BENCH_KEY},creates-per-minute=100000" \
   QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 \
+  QUARKUS_MANAGEMENT_PORT=$((PORT + 100)) QUARKUS_MANAGEMENT_HOST=127.0.0.1 GATEWAY_HTTP_MAX_STREAMS_PER_ADDRESS=0 \
   QUARKUS_LOG_CATEGORY__REALTIME_GATEWAY__LEVEL=WARN \
   java ${GATEWAY_BENCH_JAVA_OPTS:--Xmx1g} -jar target/quarkus-app/quarkus-run.jar > target/bench-local.log 2>&1 &
 GW=$!
 trap 'kill $GW 2>/dev/null || true' EXIT
 start=$(date +%s.%N)
 for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:${PORT}/q/health/ready" >/dev/null 2>&1 && break
+  curl -sf "http://127.0.0.1:$((PORT + 100))/q/health/ready" >/dev/null 2>&1 && break
   sleep 0.2
 done
 echo "pool warm (process start to ready): $(echo "$(date +%s.%N) - $start" | bc) s"

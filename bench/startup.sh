@@ -32,9 +32,12 @@ measure() { # label java dir extra-args...
     local t0 pid
     t0=$(date +%s%N)
     (cd "$dir/target/quarkus-app" && OPENAI_API_KEY=startup-not-a-key QUARKUS_HTTP_PORT=$PORT \
+      QUARKUS_MANAGEMENT_PORT=$((PORT + 100)) \
       exec "$java" "$@" -jar quarkus-run.jar > /dev/null 2>&1) &
     pid=$!
-    until curl -sf -o /dev/null "http://127.0.0.1:${PORT}/q/health/ready"; do sleep 0.005; done
+    # Health is on the management port; a build from before it answers on the API port.
+    until curl -sf -o /dev/null "http://127.0.0.1:$((PORT + 100))/q/health/ready" \
+      || curl -sf -o /dev/null "http://127.0.0.1:${PORT}/q/health/ready"; do sleep 0.005; done
     local t1 rss child
     t1=$(date +%s%N)
     child=$(pgrep -P "$pid" java || echo "$pid")

@@ -45,7 +45,8 @@ start_target() {
       [ "$name" = memory ] && store=memory
       GATEWAY_STORE=$store OPENAI_API_KEY=bench-not-a-key GATEWAY_UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" \
         QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CATEGORY__REALTIME_GATEWAY__LEVEL=WARN \
-        GATEWAY_SESSIONS_MAX=10000 GATEWAY_FANOUT_MAX_PENDING=100000 \
+        QUARKUS_MANAGEMENT_PORT=$((PORT + 100)) QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
+        GATEWAY_SESSIONS_MAX=10000 GATEWAY_FANOUT_MAX_PENDING=100000 GATEWAY_HTTP_MAX_STREAMS_PER_ADDRESS=0 \
         GATEWAY_AUTH_KEYS="name=bench,role=admin,key=${GATEWAY_BENCH_KEY},max-sessions=100000,creates-per-minute=100000" \
         java -Xms1g -Xmx1g ${GATEWAY_BENCH_JAVA_OPTS:-} -jar "$jar" > "$OUT/$name.log" 2>&1 & ;;
     baseline)
@@ -58,6 +59,8 @@ start_target() {
   esac
   PID=$!
   for _ in $(seq 1 150); do
+    # Health is on the management port (PORT+100); the relays, and jars from before it, answer on PORT.
+    curl -sf "http://127.0.0.1:$((PORT + 100))/q/health/ready" >/dev/null 2>&1 && return 0
     curl -sf "http://127.0.0.1:${PORT}/q/health/ready" >/dev/null 2>&1 && return 0
     sleep 0.2
   done

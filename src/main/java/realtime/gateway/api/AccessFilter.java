@@ -20,6 +20,7 @@ import realtime.gateway.auth.Caller;
 import realtime.gateway.auth.ScopedToken;
 import realtime.gateway.auth.TokenRole;
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.edge.AddressLimits;
 import realtime.gateway.metrics.GatewayMetrics;
 import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.session.GatewaySession;
@@ -52,13 +53,15 @@ public class AccessFilter {
     private final SessionRegistry registry;
     private final Store store;
     private final GatewayMetrics metrics;
+    private final AddressLimits limits;
     private final boolean metricsOpen;
     private final List<String> origins;
     private final ObjectMapper mapper = RealtimeCodec.newMapper();
 
     public AccessFilter(Authenticator auth, SessionRegistry registry, GatewayConfig config, GatewayMetrics metrics,
-            Store store) {
+            Store store, AddressLimits limits) {
         this.auth = auth;
+        this.limits = limits;
         this.store = store;
         this.registry = registry;
         this.metrics = metrics;
@@ -70,6 +73,23 @@ public class AccessFilter {
     void register(@Observes Router router) {
         // Before every application route (the events socket is at -1000) and before Quarkus' own filters.
         router.route().order(-10_000).handler(this::handle);
+    }
+
+    /** The management port (health, metrics) passes the same gate: health open, metrics per gateway.metrics.auth. */
+    void registerManagement(@Observes io.quarkus.vertx.http.ManagementInterface management) {
+        management.router().route().order(-10_000).handler(rc -> {
+            // Quarkus answers any Origin on this port with "Access-Control-Allow-Origin: *"; a web page has no
+            // business reading health or metrics, so the port follows gateway.http.cors-origins like the API.
+            rc.addHeadersEndHandler(v -> {
+                if (!origins.contains("*")) {
+                    String origin = rc.request().getHeader("Origin");
+                    if (origin == null || !origins.contains(origin)) {
+                        rc.response().headers().remove("Access-Control-Allow-Origin");
+                    }
+                }
+            });
+            handle(rc);
+        });
     }
 
     /** The caller the filter established for this request. */
@@ -98,6 +118,8 @@ public class AccessFilter {
             LOG.debugf("%s %s: 401 (%s)", req.method(), path,
                     Authenticator.presentsCredential(req) ? "invalid credential" : "no credential");
             refuse(rc, 401, null);
+            // Nothing more to say to a caller without a credential: the connection closes after the answer.
+            rc.response().putHeader("Connection", "close");
             unauthorized(rc, Authenticator.presentsCredential(req)
                     ? "The credential is not valid: the key is unknown, or the token or client secret is unknown, "
                             + "expired or revoked."
@@ -170,6 +192,16 @@ public class AccessFilter {
     }
 
     private void admit(RoutingContext rc, Caller caller) {
+        if (AddressLimits.stream(rc.request(), rc.normalizedPath()) && !limits.admit(rc)) {
+            LOG.debugf("%s %s: 429, %d streams open from this address", rc.request().method(), rc.normalizedPath(),
+                    limits.max());
+            refuse(rc, 429, keyName(caller));
+            rc.response().putHeader("Retry-After", "1");
+            write(rc, new ApiException(429, "rate_limit_error", "too_many_connections", "This address has "
+                    + limits.max() + " WebSockets and event streams open, the limit "
+                    + "(gateway.http.max-streams-per-address); close one first.", null, 1));
+            return;
+        }
         rc.put(CALLER, caller);
         // Every line logged while serving this request names the credential (its name, never its value). Quarkus
         // keeps the MDC on the request's own Vert.x context, so it ends with the request.

@@ -1,5 +1,7 @@
 package realtime.gateway.api;
 
+import java.io.IOException;
+
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -10,6 +12,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import realtime.gateway.audio.AudioFormatException;
+import realtime.gateway.edge.ClientFaults;
 import realtime.gateway.session.Refusal;
 
 /** Every failure of every REST path becomes one {@link ApiError} with a status that fits. */
@@ -79,6 +82,24 @@ public class ApiExceptionMapper {
         };
         return api(new ApiException(status, status >= 500 ? "server_error" : ApiException.INVALID_REQUEST, code,
                 e.getMessage(), null, null));
+    }
+
+    /**
+     * A body that could not be read because the client went away or broke the framing: the caller's doing, so a
+     * DEBUG line (the first answer, if any could be sent, came from {@code RequestGuard}) and a 400 nobody may read.
+     */
+    @ServerExceptionMapper
+    public Response unreadable(IOException e) {
+        ClientFaults kind = ClientFaults.of(e);
+        if (kind == null) {
+            return unexpected(e);
+        }
+        // When RequestGuard has answered already (the 400 for broken framing), writing this fails, and its
+        // failure handler takes that for what it is.
+        LOG.debugf("request body unreadable (%s): %s", kind, e.toString());
+        return api(ApiException.invalid(null, "malformed_request",
+                kind == ClientFaults.ABORTED ? "The client closed the connection before the request was read."
+                        : ClientFaults.message(e)));
     }
 
     @ServerExceptionMapper

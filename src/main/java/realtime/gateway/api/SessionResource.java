@@ -31,6 +31,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.vertx.ext.web.RoutingContext;
 import realtime.gateway.auth.Caller;
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.edge.Keepalive;
 import realtime.gateway.session.Frame;
 import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.Refusal;
@@ -54,8 +55,10 @@ public class SessionResource {
     private final SessionRegistry registry;
     private final GatewayConfig config;
     private final Store store;
+    private final Keepalive keepalive;
 
-    public SessionResource(SessionRegistry registry, GatewayConfig config, Store store) {
+    public SessionResource(SessionRegistry registry, GatewayConfig config, Store store, Keepalive keepalive) {
+        this.keepalive = keepalive;
         this.registry = registry;
         this.config = config;
         this.store = store;
@@ -347,7 +350,7 @@ public class SessionResource {
     public void events(@PathParam("id") String id, @QueryParam("types") String types,
             @QueryParam("envelope") @DefaultValue("false") boolean envelope, @QueryParam("after") String afterParam,
             @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse,
-            @Context io.vertx.core.http.HttpServerResponse response) {
+            @Context io.vertx.core.http.HttpServerResponse response, RoutingContext rc) {
         GatewaySession s = session(id);
         // A browser's EventSource sends Last-Event-ID by itself when it reconnects.
         Long after = afterParam != null ? SessionHub.after(afterParam, "after")
@@ -377,10 +380,30 @@ public class SessionResource {
                 sink.close();
             }
         };
+        // A comment line every ping interval: a quiet session's stream outlives proxies' and the gateway's own
+        // idle timeouts, and a client that has gone is found by the write failing.
+        Keepalive.Beat beat = keepalive.stream(new SseComments(response), "sse " + rc.request().remoteAddress());
+        rc.addEndHandler(v -> keepalive.remove(beat));
         if (after == null) {
             s.subscribe(sub);
         } else {
             s.resume(sub, after);
+        }
+    }
+
+    /** The keepalive of an SSE stream: a comment, which every SSE client ignores. */
+    private record SseComments(io.vertx.core.http.HttpServerResponse response) implements Keepalive.Peer {
+
+        @Override
+        public void ping() {
+            if (!response.closed() && !response.ended()) {
+                response.write(": keepalive\n\n");
+            }
+        }
+
+        @Override
+        public void expire() {
+            response.close();
         }
     }
 

@@ -216,6 +216,35 @@ public interface GatewayConfig {
          * {@code https://app.example.com}; {@code *} allows any. Default: none.
          */
         Optional<java.util.List<String>> corsOrigins();
+
+        /**
+         * A WebSocket that sends nothing, not even the pong, within this long of a ping (every
+         * {@code gateway.fanout.ping-interval}) is closed; 0 turns the deadline off. Default 20 s.
+         */
+        @WithDefault("20s")
+        Duration pongTimeout();
+
+        /**
+         * A request body must arrive within this long of its headers, plus one second for every
+         * {@code body-min-rate} bytes received, or the request gets 408 and its connection is closed. Default 30 s.
+         */
+        @WithDefault("30s")
+        Duration bodyTimeout();
+
+        /**
+         * Bytes per second a slow upload earns beyond {@code body-timeout}: an upload at this rate or faster never
+         * times out. Default 4096 (half of 8 kHz G.711 sent in real time).
+         */
+        @WithDefault("4096")
+        int bodyMinRate();
+
+        /**
+         * Open WebSockets and SSE streams allowed per client address (the forwarded one only when
+         * {@code quarkus.http.proxy.proxy-address-forwarding} trusts the proxy); beyond it, 429. 0: no limit.
+         * Default 2000: a backend that produces and subscribes for many sessions from one address fits.
+         */
+        @WithDefault("2000")
+        int maxStreamsPerAddress();
     }
 
     /** {@code gateway.upstream.*}. */

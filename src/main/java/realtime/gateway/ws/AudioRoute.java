@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import realtime.gateway.edge.AddressLimits;
+import realtime.gateway.edge.Keepalive;
 import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.SessionRegistry;
 
@@ -30,12 +32,14 @@ public class AudioRoute {
 
     private final SessionRegistry registry;
     private final ProducerInput input;
-    private final SocketPings pings;
+    private final Keepalive keepalive;
+    private final AddressLimits limits;
 
-    public AudioRoute(SessionRegistry registry, ProducerInput input, SocketPings pings) {
+    public AudioRoute(SessionRegistry registry, ProducerInput input, Keepalive keepalive, AddressLimits limits) {
+        this.limits = limits;
         this.registry = registry;
         this.input = input;
-        this.pings = pings;
+        this.keepalive = keepalive;
     }
 
     void register(@Observes Router router) {
@@ -57,25 +61,39 @@ public class AudioRoute {
             rc.response().setStatusCode(426).putHeader("Upgrade", "websocket").end();
             return;
         }
+        AddressLimits.Lease lease = limits.take(rc.request());
+        io.vertx.core.http.HttpConnection connection = rc.request().connection();
         rc.request().toWebSocket().onSuccess(ws -> {
             session.producerAttached();
-            pings.add(ws);
-            ws.binaryMessageHandler(b -> paused(ws, input.audio(session, b.getBytes())));
-            ws.textMessageHandler(t -> paused(ws, input.text(session, t)));
+            String id = SocketFaults.id(ws);
+            Keepalive.Beat beat = keepalive.socket(new SocketFaults.PlainPeer(ws), id);
+            ws.pongHandler(b -> beat.heard());
+            ws.binaryMessageHandler(b -> paused(ws, beat, input.audio(session, b.getBytes())));
+            ws.textMessageHandler(t -> paused(ws, beat, input.text(session, t)));
+            ws.exceptionHandler(e -> SocketFaults.close(ws, connection, id, e));
             ws.closeHandler(v -> {
-                pings.remove(ws);
+                lease.release();
+                keepalive.remove(beat);
                 session.producerDetached();
             });
-        }).onFailure(e -> LOG.debugf("audio upgrade failed: %s", e.getMessage()));
+        }).onFailure(e -> {
+            lease.release();
+            LOG.debugf("audio upgrade failed: %s", e.getMessage());
+        });
     }
 
-    /** Reads nothing more from {@code ws} until {@code done}; then answers with its error, if any. */
-    private static void paused(ServerWebSocket ws, CompletionStage<Optional<String>> done) {
+    /**
+     * Reads nothing more from {@code ws} until {@code done}; then answers with its error, if any. Meanwhile its
+     * pongs wait unread too, so the pong deadline is held.
+     */
+    private static void paused(ServerWebSocket ws, Keepalive.Beat beat, CompletionStage<Optional<String>> done) {
         ws.pause();
+        beat.hold(true);
         done.whenComplete((error, e) -> {
             if (error != null && error.isPresent() && !ws.isClosed()) {
                 ws.writeTextMessage(error.get());
             }
+            beat.hold(false);
             ws.resume();
         });
     }

@@ -13,6 +13,8 @@ import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.edge.AddressLimits;
+import realtime.gateway.edge.Keepalive;
 import realtime.gateway.session.Frame;
 import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.Refusal;
@@ -36,12 +38,14 @@ public class EventsRoute {
 
     private final SessionRegistry registry;
     private final GatewayConfig config;
-    private final SocketPings pings;
+    private final Keepalive keepalive;
+    private final AddressLimits limits;
 
-    public EventsRoute(SessionRegistry registry, GatewayConfig config, SocketPings pings) {
+    public EventsRoute(SessionRegistry registry, GatewayConfig config, Keepalive keepalive, AddressLimits limits) {
+        this.limits = limits;
         this.registry = registry;
         this.config = config;
-        this.pings = pings;
+        this.keepalive = keepalive;
     }
 
     void register(@Observes Router router) {
@@ -69,22 +73,31 @@ public class EventsRoute {
                     .end(Json.encode(Map.of("error", errorBody(e.getMessage()))));
             return;
         }
+        AddressLimits.Lease lease = limits.take(rc.request());
+        io.vertx.core.http.HttpConnection connection = rc.request().connection();
         rc.request().toWebSocket().onSuccess(ws -> {
             Subscriber sub = new WebSocketSubscriber(ws, filter, envelope, config.fanout().maxPending());
-            ws.textMessageHandler(text -> {
-                // Subscribers are read-only; producers use /audio or /v1/realtime.
-            });
+            String id = SocketFaults.id(ws);
+            Keepalive.Beat beat = keepalive.socket(new SocketFaults.PlainPeer(ws), id);
+            ws.pongHandler(b -> beat.heard());
+            // Subscribers are read-only (producers use /audio or /v1/realtime); what they send only proves them alive.
+            ws.textMessageHandler(text -> beat.heard());
+            ws.binaryMessageHandler(b -> beat.heard());
+            ws.exceptionHandler(e -> SocketFaults.close(ws, connection, id, e));
             ws.closeHandler(v -> {
-                pings.remove(ws);
+                lease.release();
+                keepalive.remove(beat);
                 session.unsubscribe(sub);
             });
-            pings.add(ws);
             if (after == null) {
                 session.subscribe(sub);
             } else {
                 session.resume(sub, after);
             }
-        }).onFailure(e -> LOG.debugf("events upgrade failed: %s", e.getMessage()));
+        }).onFailure(e -> {
+            lease.release();
+            LOG.debugf("events upgrade failed: %s", e.getMessage());
+        });
     }
 
     private static Map<String, Object> errorBody(String message) {

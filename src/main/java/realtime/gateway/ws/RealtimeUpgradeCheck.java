@@ -11,6 +11,7 @@ import realtime.gateway.auth.Accounts;
 import realtime.gateway.auth.Authenticator;
 import realtime.gateway.auth.Caller;
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.edge.AddressLimits;
 import realtime.gateway.session.Refusal;
 import realtime.gateway.session.SessionRegistry;
 import realtime.gateway.session.TranscriptionConfig;
@@ -29,8 +30,10 @@ public class RealtimeUpgradeCheck implements HttpUpgradeCheck {
     private final Authenticator auth;
     private final Accounts accounts;
     private final GatewayConfig config;
+    private final AddressLimits limits;
 
-    public RealtimeUpgradeCheck(Authenticator auth, Accounts accounts, GatewayConfig config) {
+    public RealtimeUpgradeCheck(Authenticator auth, Accounts accounts, GatewayConfig config, AddressLimits limits) {
+        this.limits = limits;
         this.auth = auth;
         this.accounts = accounts;
         this.config = config;
@@ -43,6 +46,10 @@ public class RealtimeUpgradeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        // The per-address stream count the access filter took: the socket releases it when it closes (a refused
+        // upgrade's response releases it when it ends).
+        context.userData().put(Keys.LEASE, limits.take(context.httpRequest()));
+        context.userData().put(Keys.HTTP_CONNECTION, context.httpRequest().connection());
         Caller caller = auth.authenticate(context.httpRequest()).orElse(null);
         if (caller instanceof Caller.ClientSecret c) {
             context.userData().put(Keys.SESSION, c.sessionId());

@@ -35,13 +35,15 @@ public class DrainIT {
     FakeRealtimeServer fake;
     Process gateway;
     int port;
+    int managementPort;
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
         fake = new FakeRealtimeServer().start();
-        try (ServerSocket s = new ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0); ServerSocket m = new ServerSocket(0)) {
             port = s.getLocalPort();
+            managementPort = m.getLocalPort();
         }
         Path log = Files.createTempFile("drain-it", ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -49,6 +51,8 @@ public class DrainIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+        pb.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         pb.environment().put("GATEWAY_UPSTREAM_URL", fake.url());
         pb.environment().put("OPENAI_API_KEY", FakeRealtimeServer.KEY);
         pb.environment().put("GATEWAY_AUTH_KEYS", TestKeys.spec());
@@ -68,7 +72,8 @@ public class DrainIT {
     }
 
     int status(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        int to = path.startsWith("/q/health") ? managementPort : port;
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to + path))
                 .header("Authorization", "Bearer " + TestKeys.ADMIN).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }

@@ -1,5 +1,6 @@
 package realtime.gateway.api;
 
+import static realtime.gateway.testing.Api.management;
 import static realtime.gateway.testing.Api.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -185,7 +186,7 @@ public class FanoutFaultsTest {
                 .body("upstream.reconnects", equalTo(1));
         given().get("/v1/sessions/" + other.id()).then().body("state", equalTo("active"))
                 .body("upstream.reconnects", equalTo(0));
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test

@@ -48,8 +48,17 @@ public class KubernetesManifestIT {
      */
     static void container(JsonNode pod, boolean knative) {
         JsonNode c = pod.path("containers").get(0);
-        assertEquals("/q/health/live", c.at("/livenessProbe/httpGet/path").asText());
-        assertEquals("/q/health/ready", c.at("/readinessProbe/httpGet/path").asText());
+        if (knative) {
+            // One serving port behind the queue-proxy: TCP probes on it (health is on the management port).
+            assertEquals(8080, c.at("/livenessProbe/tcpSocket/port").asInt());
+            assertEquals(8080, c.at("/readinessProbe/tcpSocket/port").asInt());
+        } else {
+            // Health on the management port, outside the API port's connection limit.
+            assertEquals("/q/health/live", c.at("/livenessProbe/httpGet/path").asText());
+            assertEquals("/q/health/ready", c.at("/readinessProbe/httpGet/path").asText());
+            assertEquals(9000, c.at("/livenessProbe/httpGet/port").asInt());
+            assertEquals(9000, c.at("/readinessProbe/httpGet/port").asInt());
+        }
         if (!knative) {
             assertEquals("/q/health/started", c.at("/startupProbe/httpGet/path").asText());
             assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean(), "non-root: " + pod.path("securityContext"));

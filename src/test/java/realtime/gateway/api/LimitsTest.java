@@ -1,5 +1,6 @@
 package realtime.gateway.api;
 
+import static realtime.gateway.testing.Api.management;
 import static realtime.gateway.testing.Api.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -44,12 +45,12 @@ public class LimitsTest {
                 .then().statusCode(429).header("Retry-After", "1")
                 .body("error.code", equalTo("session_limit_reached"))
                 .body("error.message", containsString("gateway.sessions.max"));
-        given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
-        given().get("/q/health/live").then().statusCode(200);
+        management().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
+        management().get("/q/health/live").then().statusCode(200);
 
         ids.forEach(id -> given().delete("/v1/sessions/" + id).then().statusCode(200));
         Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> given().get("/q/health/ready").then().extract().statusCode() == 200);
+                .until(() -> management().get("/q/health/ready").then().extract().statusCode() == 200);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package realtime.gateway.api;
 
+import static realtime.gateway.testing.Api.management;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static realtime.gateway.testing.Api.anonymous;
 import static realtime.gateway.testing.Api.as;
@@ -40,7 +41,7 @@ public class MetricsTest {
 
     /** Every sample, keyed by name and labels as written; fails on a line that is not Prometheus text. */
     static Map<String, Double> scrape() {
-        String text = anonymous().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = management().get("/q/metrics").then().statusCode(200).extract().asString();
         Map<String, Double> out = new HashMap<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -110,7 +111,7 @@ public class MetricsTest {
                 > value(before, "gateway_auth_refusals_total", "status=\"401\"", "key=\"none\""));
         assertTrue(value(after, "gateway_auth_refusals_total", "status=\"404\"", "key=\"tenant-b\"") >= 1);
 
-        String text = anonymous().get("/q/metrics").then().extract().asString();
+        String text = management().get("/q/metrics").then().extract().asString();
         java.util.List<String> leaks = java.util.Arrays.stream(text.split("\n"))
                 .filter(l -> l.contains("sess_") || l.contains("item_") || l.contains(TestKeys.TENANT_B)).toList();
         assertTrue(leaks.isEmpty(), "no session id, item id or key value in the metrics: " + leaks);

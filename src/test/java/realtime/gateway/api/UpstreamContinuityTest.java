@@ -1,5 +1,6 @@
 package realtime.gateway.api;
 
+import static realtime.gateway.testing.Api.management;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -223,14 +224,14 @@ public class UpstreamContinuityTest {
                     .filter(t -> t.contains("\"gateway.upstream.reconnecting\"")).toList());
             assertTrue(attempts.size() >= 3, "subscribers told of each attempt: " + attempts);
             subscriber.awaitText("gateway.session.closed");
-            RestAssured.given().get("/q/health/ready").then().statusCode(503)
+            management().get("/q/health/ready").then().statusCode(503)
                     .body("checks[0].data.upstream_usable", equalTo(false))
                     .body("checks[0].data.reason", containsString("gateway.upstream.health.failures"));
         }
         fake().refuse(0, "503");
         String next = create();
         awaitState(next, "active");
-        RestAssured.given().get("/q/health/ready").then().statusCode(200)
+        management().get("/q/health/ready").then().statusCode(200)
                 .body("checks[0].data.upstream_usable", equalTo(true))
                 .body("checks[0].data.upstream_consecutive_failures", equalTo(0));
         given().delete("/v1/sessions/" + next).then().statusCode(200);

@@ -233,6 +233,8 @@ public final class AuthLatency {
         pb.environment().put("GATEWAY_UPSTREAM_URL", fake.url());
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(port + 100));
+        pb.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         pb.environment().put("QUARKUS_LOG_CATEGORY__REALTIME_GATEWAY__LEVEL", "WARN");
         pb.redirectErrorStream(true).redirectOutput(Path.of("bench", "out", "auth-" + name + ".log").toFile());
         return new Target(name, port, pb.start());
@@ -242,7 +244,7 @@ public final class AuthLatency {
         org.awaitility.Awaitility.await(t.name() + " ready (see bench/out/auth-" + t.name() + ".log)")
                 .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(100))
                 .ignoreExceptionsInstanceOf(IOException.class)
-                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.port()
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (t.port() + 100)
                         + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 

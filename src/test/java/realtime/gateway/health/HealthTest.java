@@ -1,6 +1,6 @@
 package realtime.gateway.health;
 
-import static realtime.gateway.testing.Api.anonymous;
+import static realtime.gateway.testing.Api.management;
 import static org.hamcrest.Matchers.equalTo;
 
 import org.junit.jupiter.api.Test;
@@ -16,12 +16,12 @@ public class HealthTest {
 
     @Test
     public void liveIsUp() {
-        anonymous().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     public void readyIsUpWithAKeyAndRoom() {
-        anonymous().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        management().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks[0].data.provider_configured", equalTo(true));
     }
 }

@@ -19,6 +19,21 @@ public final class Api {
         return RestAssured.given().header("Authorization", "Bearer " + key);
     }
 
+    /**
+     * A request with no credential to the management port, where {@code /q/health/*} and {@code /q/metrics} are: the
+     * port Quarkus bound for this test run ({@code quarkus.management.test-port=0} picks a free one), or the one a
+     * packaged jar was started with ({@link #managementPort}).
+     */
+    public static RequestSpecification management() {
+        int port = managementPort > 0 ? managementPort
+                : org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getValue("quarkus.management.test-port", Integer.class);
+        return RestAssured.given().port(port);
+    }
+
+    /** The management port of the packaged jar under test, when a test started one ({@code GatewayJar}). */
+    public static volatile int managementPort;
+
     /** A request with no credential at all. */
     public static RequestSpecification anonymous() {
         return RestAssured.given();

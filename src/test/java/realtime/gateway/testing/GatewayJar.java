@@ -20,13 +20,16 @@ public final class GatewayJar implements AutoCloseable {
 
     private final Process process;
     public final int port;
+    /** The management port: {@code /q/health/*}, {@code /q/metrics}. */
+    public final int managementPort;
     public final Path log;
     /** How long it took from start to a ready {@code /q/health/ready}, in ms. */
     public final long readyMs;
 
-    private GatewayJar(Process process, int port, Path log, long readyMs) {
+    private GatewayJar(Process process, int port, int managementPort, Path log, long readyMs) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
         this.readyMs = readyMs;
     }
@@ -34,8 +37,10 @@ public final class GatewayJar implements AutoCloseable {
     /** Starts the jar; {@code env} entries with a null value are removed from the inherited environment. */
     public static GatewayJar start(Map<String, String> env) throws IOException {
         int port;
-        try (ServerSocket s = new ServerSocket(0)) {
+        int management;
+        try (ServerSocket s = new ServerSocket(0); ServerSocket m = new ServerSocket(0)) {
             port = s.getLocalPort();
+            management = m.getLocalPort();
         }
         Path log = Files.createTempFile("gateway-jar", ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -43,6 +48,8 @@ public final class GatewayJar implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
+        pb.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         pb.environment().put("GATEWAY_AUTH_KEYS", TestKeys.spec());
         env.forEach((k, v) -> {
             if (v == null) {
@@ -54,14 +61,15 @@ public final class GatewayJar implements AutoCloseable {
         long t0 = System.nanoTime();
         Process p = pb.start();
         RestAssured.port = port;
+        Api.managementPort = management;
         try {
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                    .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
+                    .until(() -> Api.management().get("/q/health/ready").statusCode() == 200);
         } catch (RuntimeException e) {
             p.destroyForcibly();
             throw new AssertionError("the gateway did not become ready:\n" + Files.readString(log), e);
         }
-        return new GatewayJar(p, port, log, (System.nanoTime() - t0) / 1_000_000);
+        return new GatewayJar(p, port, management, log, (System.nanoTime() - t0) / 1_000_000);
     }
 
     public String url() {

@@ -1,5 +1,6 @@
 package realtime.gateway.upstream.local;
 
+import static realtime.gateway.testing.Api.management;
 import static realtime.gateway.testing.Api.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,7 +58,7 @@ public class LocalEngineTest {
     @BeforeEach
     void engineReady() {
         Awaitility.await().atMost(Duration.ofSeconds(120))
-                .until(() -> given().get("/q/health/ready").then().extract().statusCode() == 200);
+                .until(() -> management().get("/q/health/ready").then().extract().statusCode() == 200);
     }
 
     static String create(String body) {
