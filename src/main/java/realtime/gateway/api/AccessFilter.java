@@ -26,6 +26,7 @@ import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.SessionRegistry;
 import realtime.gateway.store.Store;
+import realtime.gateway.edge.Throttled;
 
 /**
  * The one gate in front of every path but {@code /q/health/*}, the API descriptions ({@code /q/openapi},
@@ -46,7 +47,7 @@ import realtime.gateway.store.Store;
 public class AccessFilter {
 
     private static final Logger LOG = Logger.getLogger(AccessFilter.class);
-    static final String CALLER = "gateway.caller";
+    static final String CALLER = Caller.CONTEXT_KEY;
     static final String SESSIONS = "/v1/sessions/";
 
     private final Authenticator auth;
@@ -142,7 +143,8 @@ public class AccessFilter {
                     store.owner(id).whenComplete((owner, err) -> {
                         req.resume();
                         if (err != null) {
-                            LOG.warnf("%s %s: the store could not be read: %s", req.method(), path, err.getMessage());
+                            Throttled.warn(LOG, "store unreadable", req.method() + " " + path + ": the store could not be read: "
+                                    + err.getMessage());
                             write(rc, new ApiException(503, "server_error", "store_unavailable", "The session store "
                                     + "could not be read; retry shortly.", null, 1));
                         } else {

@@ -30,6 +30,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.ext.web.RoutingContext;
 import realtime.gateway.auth.Caller;
+import realtime.gateway.auth.ScopedTokens;
 import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.edge.Keepalive;
 import realtime.gateway.session.Frame;
@@ -56,9 +57,12 @@ public class SessionResource {
     private final GatewayConfig config;
     private final Store store;
     private final Keepalive keepalive;
+    private final ScopedTokens tokens;
 
-    public SessionResource(SessionRegistry registry, GatewayConfig config, Store store, Keepalive keepalive) {
+    public SessionResource(SessionRegistry registry, GatewayConfig config, Store store, Keepalive keepalive,
+            ScopedTokens tokens) {
         this.keepalive = keepalive;
+        this.tokens = tokens;
         this.registry = registry;
         this.config = config;
         this.store = store;
@@ -383,7 +387,15 @@ public class SessionResource {
         // A comment line every ping interval: a quiet session's stream outlives proxies' and the gateway's own
         // idle timeouts, and a client that has gone is found by the write failing.
         Keepalive.Beat beat = keepalive.stream(new SseComments(response), "sse " + rc.request().remoteAddress());
-        rc.addEndHandler(v -> keepalive.remove(beat));
+        // A token revoked while the stream is open ends it.
+        Runnable unwatch = tokens.whenRevoked(AccessFilter.caller(rc), () -> {
+            s.unsubscribe(sub);
+            response.close();
+        });
+        rc.addEndHandler(v -> {
+            unwatch.run();
+            keepalive.remove(beat);
+        });
         if (after == null) {
             s.subscribe(sub);
         } else {

@@ -3,6 +3,9 @@ package realtime.gateway.auth;
 /** Who made a request, as established from its credential. */
 public sealed interface Caller {
 
+    /** Where the access filter leaves the caller in a request's routing context, for routes outside {@code api}. */
+    String CONTEXT_KEY = "gateway.caller";
+
     /** A gateway API key (or, with auth disabled, the anonymous admin). */
     record Key(ApiKey key) implements Caller {
     }

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +30,8 @@ public class ScopedTokens {
     private final SessionRegistry registry;
     private final Map<String, ScopedToken> byHash = new ConcurrentHashMap<>();
     private final Map<String, ScopedToken> byId = new ConcurrentHashMap<>();
+    /** What to do when a token is revoked: close the sockets and streams opened with it. */
+    private final Map<String, Set<Runnable>> onRevoke = new ConcurrentHashMap<>();
 
     public ScopedTokens(SessionRegistry registry) {
         this.registry = registry;
@@ -66,19 +69,53 @@ public class ScopedTokens {
                 .sorted(Comparator.comparingLong(ScopedToken::createdAtMs).reversed()).toList();
     }
 
-    /** Revokes the session's token {@code id}; false when there is no such live token. */
+    /**
+     * Revokes the session's token {@code id}, closing what was opened with it; false when there is no such live
+     * token.
+     */
     public boolean revoke(String sessionId, String id) {
         ScopedToken t = byId.get(id);
         if (t == null || !t.sessionId().equals(sessionId) || t.expiresAtMs() <= System.currentTimeMillis()) {
             return false;
         }
-        revoke(t);
+        Set<Runnable> actions = revoke(t);
+        if (actions != null) {
+            actions.forEach(Runnable::run);
+        }
         return true;
     }
 
-    private void revoke(ScopedToken t) {
+    /**
+     * Runs {@code close} when {@code caller}'s token is revoked (at once if it is gone already); nothing for other
+     * callers, whose credentials cannot be revoked while the process runs. The returned handle forgets it: call it
+     * when what {@code close} would close has closed by itself. (An expired token leaves open sockets open: expiry
+     * limits when a socket may be opened, as with OpenAI's client secrets.)
+     */
+    public Runnable whenRevoked(Caller caller, Runnable close) {
+        if (!(caller instanceof Caller.Token t)) {
+            return () -> {
+            };
+        }
+        String id = t.token().id();
+        onRevoke.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(close);
+        if (!byId.containsKey(id)) {
+            // Revoked between the request's authentication and now.
+            Set<Runnable> late = onRevoke.remove(id);
+            if (late != null) {
+                late.forEach(Runnable::run);
+            }
+        }
+        return () -> onRevoke.computeIfPresent(id, (k, set) -> {
+            set.remove(close);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Forgets {@code t}; returns what was to run at its revocation (the caller decides whether it runs). */
+    private Set<Runnable> revoke(ScopedToken t) {
         byHash.remove(t.sha256());
         byId.remove(t.id());
+        return onRevoke.remove(t.id());
     }
 
     /** Forgets expired tokens and tokens of ended sessions. */

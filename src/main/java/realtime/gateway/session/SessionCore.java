@@ -14,6 +14,7 @@ import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.upstream.UpstreamConnection;
 import realtime.gateway.upstream.UpstreamListener;
 import realtime.gateway.upstream.UpstreamProvider;
+import realtime.gateway.edge.Throttled;
 
 /**
  * What a session does with each step: the reactions to connect, frames and closes of the upstream, to
@@ -206,7 +207,7 @@ final class SessionCore implements UpstreamSteps.Session {
     @Override
     public void fail(String why) {
         if (!lifecycle.state().terminal()) {
-            LOG.warnf("session %s: failed: %s", id, why);
+            Throttled.warn(LOG, "failed: " + why, "session " + id + ": failed: " + why);
             transition(SessionState.FAILED, why, null);
         }
     }

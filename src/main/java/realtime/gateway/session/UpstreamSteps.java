@@ -8,6 +8,7 @@ import realtime.gateway.event.RealtimeCodec;
 import realtime.gateway.event.SessionEvent;
 import realtime.gateway.upstream.UpstreamConnection;
 import realtime.gateway.upstream.UpstreamProvider;
+import realtime.gateway.edge.Throttled;
 
 /**
  * What a session does about its upstream connections: opens, drops and reconnects, rotations before the
@@ -168,7 +169,8 @@ final class UpstreamSteps implements UpstreamLink.Events {
         forceWhenHandedOver = false;
         input.disconnected();
         session.transition(SessionState.RECONNECTING, cause, code);
-        LOG.warnf("session %s: upstream lost (%s); reconnecting", id, cause);
+        // One line per cause a minute: an outage that drops every session at once is one line, not one per session.
+        Throttled.warn(LOG, "upstream lost: " + cause, "session " + id + ": upstream lost (" + cause + "); reconnecting");
         link.reconnect(cause);
     }
 

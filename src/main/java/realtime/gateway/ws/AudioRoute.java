@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import realtime.gateway.auth.Caller;
+import realtime.gateway.auth.ScopedTokens;
 import realtime.gateway.edge.AddressLimits;
 import realtime.gateway.edge.Keepalive;
 import realtime.gateway.session.GatewaySession;
@@ -34,9 +36,12 @@ public class AudioRoute {
     private final ProducerInput input;
     private final Keepalive keepalive;
     private final AddressLimits limits;
+    private final ScopedTokens tokens;
 
-    public AudioRoute(SessionRegistry registry, ProducerInput input, Keepalive keepalive, AddressLimits limits) {
+    public AudioRoute(SessionRegistry registry, ProducerInput input, Keepalive keepalive, AddressLimits limits,
+            ScopedTokens tokens) {
         this.limits = limits;
+        this.tokens = tokens;
         this.registry = registry;
         this.input = input;
         this.keepalive = keepalive;
@@ -71,7 +76,14 @@ public class AudioRoute {
             ws.binaryMessageHandler(b -> paused(ws, beat, input.audio(session, b.getBytes())));
             ws.textMessageHandler(t -> paused(ws, beat, input.text(session, t)));
             ws.exceptionHandler(e -> SocketFaults.close(ws, connection, id, e));
+            // A token revoked while the socket is open closes it with 1008 (policy).
+            Runnable unwatch = tokens.whenRevoked(rc.get(Caller.CONTEXT_KEY), () -> {
+                if (!ws.isClosed()) {
+                    ws.close((short) 1008, "token revoked");
+                }
+            });
             ws.closeHandler(v -> {
+                unwatch.run();
                 lease.release();
                 keepalive.remove(beat);
                 session.producerDetached();

@@ -13,6 +13,8 @@ import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.auth.Caller;
+import realtime.gateway.auth.ScopedTokens;
 import realtime.gateway.edge.AddressLimits;
 import realtime.gateway.edge.Keepalive;
 import realtime.gateway.session.Frame;
@@ -40,9 +42,12 @@ public class EventsRoute {
     private final GatewayConfig config;
     private final Keepalive keepalive;
     private final AddressLimits limits;
+    private final ScopedTokens tokens;
 
-    public EventsRoute(SessionRegistry registry, GatewayConfig config, Keepalive keepalive, AddressLimits limits) {
+    public EventsRoute(SessionRegistry registry, GatewayConfig config, Keepalive keepalive, AddressLimits limits,
+            ScopedTokens tokens) {
         this.limits = limits;
+        this.tokens = tokens;
         this.registry = registry;
         this.config = config;
         this.keepalive = keepalive;
@@ -84,7 +89,14 @@ public class EventsRoute {
             ws.textMessageHandler(text -> beat.heard());
             ws.binaryMessageHandler(b -> beat.heard());
             ws.exceptionHandler(e -> SocketFaults.close(ws, connection, id, e));
+            // A token revoked while the socket is open closes it with 1008 (policy).
+            Runnable unwatch = tokens.whenRevoked(rc.get(Caller.CONTEXT_KEY), () -> {
+                if (!ws.isClosed()) {
+                    ws.close((short) 1008, "token revoked");
+                }
+            });
             ws.closeHandler(v -> {
+                unwatch.run();
                 lease.release();
                 keepalive.remove(beat);
                 session.unsubscribe(sub);

@@ -195,6 +195,43 @@ public class AccessTest {
         anonymous().queryParam("token", sub).get("/v1/sessions/" + session).then().statusCode(401);
     }
 
+    /** Revoking a token closes what is open with it: its sockets with 1008 (policy), its event stream ends. */
+    @Test
+    public void aTokenRevokedMidSocketClosesItsSocketsWith1008() throws Exception {
+        String session = createAs(TestKeys.TENANT_A);
+        String sub = as(TestKeys.TENANT_A).contentType("application/json").body("{\"role\":\"subscriber\"}")
+                .post("/v1/sessions/" + session + "/tokens").then().statusCode(201).extract().asString();
+        String subValue = io.restassured.path.json.JsonPath.from(sub).getString("token");
+        String subId = io.restassured.path.json.JsonPath.from(sub).getString("id");
+        String prod = as(TestKeys.TENANT_A).contentType("application/json").body("{\"role\":\"producer\"}")
+                .post("/v1/sessions/" + session + "/tokens").then().statusCode(201).extract().asString();
+        String prodValue = io.restassured.path.json.JsonPath.from(prod).getString("token");
+        String prodId = io.restassured.path.json.JsonPath.from(prod).getString("id");
+        try (WsClient events = WsClient.connect("/v1/sessions/" + session + "/events?token=" + subValue, Map.of(),
+                List.of());
+                WsClient audio = WsClient.connect("/v1/sessions/" + session + "/audio?token=" + prodValue, Map.of(),
+                        List.of());
+                java.net.Socket sse = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            sse.getOutputStream().write(("GET /v1/sessions/" + session + "/events?token=" + subValue
+                    + " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").getBytes());
+            sse.setSoTimeout(10_000);
+            java.io.InputStream in = sse.getInputStream();
+            byte[] head = new byte[12];
+            assertEquals(12, in.readNBytes(head, 0, 12));
+            assertEquals("HTTP/1.1 200", new String(head));
+            as(TestKeys.TENANT_A).delete("/v1/sessions/" + session + "/tokens/" + subId).then().statusCode(200);
+            assertEquals(1008, events.awaitClose());
+            assertEquals("token revoked", events.closeReason());
+            // The stream ends: the server closes the connection (reading to the end returns).
+            in.readAllBytes();
+            assertEquals(null, audio.closeCode(), "the producer token is not revoked");
+            as(TestKeys.TENANT_A).delete("/v1/sessions/" + session + "/tokens/" + prodId).then().statusCode(200);
+            assertEquals(1008, audio.awaitClose());
+        }
+        assertEquals("active", given().get("/v1/sessions/" + session).then().extract().path("state"),
+                "the session goes on");
+    }
+
     @Test
     public void aProducerTokenFeedsAudioButCannotSubscribe() {
         String session = createAs(TestKeys.TENANT_A);

@@ -43,7 +43,7 @@ import realtime.gateway.upstream.FakeRealtimeServer;
 class HostileNetworkIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final int IDLE_SECONDS = 2;
+    static final int IDLE_SECONDS = 3;
     static final int MAX_CONNECTIONS = 40;
     static final int STREAMS_PER_ADDRESS = 3;
     static FakeRealtimeServer fake;
@@ -110,19 +110,33 @@ class HostileNetworkIT {
 
     @Test
     void aFloodPastTheConnectionLimitIsTurnedAwayAndHealthStillAnswers() throws Exception {
+        // Other tests' connections may still be closing: start from a quiet port.
+        Awaitility.await().atMost(Duration.ofSeconds(IDLE_SECONDS + 5)).until(() -> {
+            try (RawHttp probe = new RawHttp(gateway.port)) {
+                probe.send("GET /v1/sessions HTTP/1.1\r\nHost: x\r\n" + auth() + "\r\n");
+                return probe.head().startsWith("HTTP/1.1 200");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
         List<RawHttp> flood = new ArrayList<>();
         try {
             for (int i = 0; i < MAX_CONNECTIONS + 20; i++) {
                 flood.add(new RawHttp(gateway.port));
             }
-            // The ones past the limit are closed at once; health is on the management port, outside the limit.
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
-                int closed = 0;
+            // The 20 past the limit are closed as they arrive, long before the idle timeout, and the rest are held
+            // (the probe connection above may still count for a moment: one to spare either way). Two I/O threads
+            // accept, so which ones are turned away is not strictly the last ones.
+            int[] closed = {0};
+            Awaitility.await().atMost(Duration.ofMillis(1500)).until(() -> {
+                closed[0] = 0;
                 for (RawHttp c : flood) {
-                    closed += c.closedWithin(1) ? 1 : 0;
+                    closed[0] += c.closedWithin(1) ? 1 : 0;
                 }
-                return closed >= 20;
+                return closed[0] >= 19;
             });
+            assertTrue(closed[0] <= 21, closed[0] + " closed of " + flood.size() + ", limit " + MAX_CONNECTIONS);
+            // Health is on the management port, outside the limit.
             for (int i = 0; i < 5; i++) {
                 Api.management().get("/q/health/live").then().statusCode(200);
             }

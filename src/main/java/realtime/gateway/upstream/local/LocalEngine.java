@@ -24,6 +24,7 @@ import io.quarkus.arc.properties.UnlessBuildProperty;
 import realtime.gateway.audio.Pcm;
 import realtime.gateway.audio.Resampler;
 import realtime.gateway.config.GatewayConfig;
+import realtime.gateway.edge.Throttled;
 
 /**
  * Vosk (Kaldi) speech recognition for the local provider: one {@link Model} per process and a pool of
@@ -250,7 +251,7 @@ public class LocalEngine {
         try {
             job.turn().work(slot, job.last());
         } catch (RuntimeException e) {
-            LOG.warnf("local engine: a turn failed: %s", e.toString());
+            Throttled.warn(LOG, "turn failed: " + e.getClass().getName(), "local engine: a turn failed: " + e);
             job.turn().failed(e);
         } finally {
             synchronized (this) {
