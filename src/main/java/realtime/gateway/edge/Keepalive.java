@@ -121,7 +121,8 @@ public class Keepalive {
     private void expireSilent(long pingAt) {
         for (Beat b : beats) {
             if (b.answers && !b.held && b.heardAt - pingAt < 0) {
-                LOG.debugf("connection %s: no pong within %s, closing", b.id, config.http().pongTimeout());
+                ConnectionMdc.debugf(LOG, b.id, "connection %s: no pong within %s, closing", b.id,
+                        config.http().pongTimeout());
                 beats.remove(b);
                 b.peer.expire();
             }

@@ -97,7 +97,7 @@ public class RequestGuard {
         }
         rc.put(FAULT, kind);
         String id = ClientFaults.id(rc.request().connection());
-        LOG.debugf("%s %s from %s: %s (%s)", rc.request().method(), rc.normalizedPath(), id,
+        ConnectionMdc.debugf(LOG, id, "%s %s from %s: %s (%s)", rc.request().method(), rc.normalizedPath(), id,
                 kind == ClientFaults.ABORTED ? "client went away" : "broken framing", t.toString());
         if (kind == ClientFaults.MALFORMED) {
             refuse(rc.response(), 400, "invalid_request_error", "malformed_request", ClientFaults.message(t));
@@ -118,8 +118,9 @@ public class RequestGuard {
             long allowed = timeout + r.bytesRead() * 1_000_000_000L / rate;
             if (now - p.startedAt() > allowed) {
                 pending.remove(p);
-                LOG.debugf("%s %s from %s: body not received in time (%d bytes), closing", r.method(), r.path(),
-                        ClientFaults.id(r.connection()), r.bytesRead());
+                String id = ClientFaults.id(r.connection());
+                ConnectionMdc.debugf(LOG, id, "%s %s from %s: body not received in time (%d bytes), closing",
+                        r.method(), r.path(), id, r.bytesRead());
                 refuse(r.response(), 408, "invalid_request_error", "request_timeout", "The request body did not "
                         + "arrive in time: allow " + config.http().bodyTimeout().toSeconds() + " s plus one second per "
                         + rate + " bytes (gateway.http.body-timeout, gateway.http.body-min-rate).");

@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import realtime.gateway.auth.Caller;
 import realtime.gateway.auth.ScopedTokens;
 import realtime.gateway.edge.AddressLimits;
+import realtime.gateway.edge.ConnectionMdc;
 import realtime.gateway.edge.Keepalive;
 import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.SessionRegistry;
@@ -73,8 +74,9 @@ public class AudioRoute {
             String id = SocketFaults.id(ws);
             Keepalive.Beat beat = keepalive.socket(new SocketFaults.PlainPeer(ws), id);
             ws.pongHandler(b -> beat.heard());
-            ws.binaryMessageHandler(b -> paused(ws, beat, input.audio(session, b.getBytes())));
-            ws.textMessageHandler(t -> paused(ws, beat, input.text(session, t)));
+            ws.binaryMessageHandler(b -> paused(ws, beat,
+                    ConnectionMdc.call(id, () -> input.audio(session, b.getBytes()))));
+            ws.textMessageHandler(t -> paused(ws, beat, ConnectionMdc.call(id, () -> input.text(session, t))));
             ws.exceptionHandler(e -> SocketFaults.close(ws, connection, id, e));
             // A token revoked while the socket is open closes it with 1008 (policy).
             Runnable unwatch = tokens.whenRevoked(rc.get(Caller.CONTEXT_KEY), () -> {

@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.edge.AddressLimits;
+import realtime.gateway.edge.ConnectionMdc;
 import realtime.gateway.edge.Keepalive;
 import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.SessionRegistry;
@@ -81,7 +82,8 @@ public class RealtimeSocket {
         heard(connection);
         GatewaySession s = session(connection);
         return s == null ? Uni.createFrom().voidItem()
-                : ProducerInput.replyIfAny(input.text(s, text), connection::sendText);
+                : ProducerInput.replyIfAny(ConnectionMdc.call(connection.id(), () -> input.text(s, text)),
+                        connection::sendText);
     }
 
     @OnBinaryMessage
@@ -105,7 +107,8 @@ public class RealtimeSocket {
     @NonBlocking
     public void broken(WebSocketConnection connection, CorruptedWebSocketFrameException e) {
         WebSocketCloseStatus status = SocketFaults.status(e);
-        LOG.debugf("socket %s closed with %d: %s", connection.id(), status.code(), e.getMessage());
+        ConnectionMdc.debugf(LOG, connection.id(), "socket %s closed with %d: %s", connection.id(), status.code(),
+                e.getMessage());
         if (connection.isOpen()) {
             connection.close(new CloseReason(status.code(), status.reasonText())).subscribe().with(v -> {
             }, x -> {

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import realtime.gateway.edge.ClientFaults;
+import realtime.gateway.edge.ConnectionMdc;
 import realtime.gateway.edge.Keepalive;
 
 /**
@@ -34,7 +35,7 @@ final class SocketFaults {
     /** Closes {@code ws} (upgraded from {@code connection}) for the peer's fault {@code t}. */
     static void close(ServerWebSocket ws, HttpConnection connection, String id, Throwable t) {
         WebSocketCloseStatus status = status(t);
-        LOG.debugf("socket %s closed with %d: %s", id, status.code(), t.getMessage());
+        ConnectionMdc.debugf(LOG, id, "socket %s closed with %d: %s", id, status.code(), t.getMessage());
         if (!ws.isClosed()) {
             ws.close((short) status.code(), status.reasonText());
             // Vert.x closes the connection right after this handler, before its read ends: send the frame now.

@@ -56,6 +56,7 @@ public class DrainIT {
         pb.environment().put("GATEWAY_UPSTREAM_URL", fake.url());
         pb.environment().put("OPENAI_API_KEY", FakeRealtimeServer.KEY);
         pb.environment().put("GATEWAY_AUTH_KEYS", TestKeys.spec());
+        pb.environment().put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         pb.environment().put("GATEWAY_SHUTDOWN_GRACE", "20s");
         gateway = pb.start();
         RestAssured.port = port;

@@ -95,4 +95,27 @@ public class KubernetesManifestIT {
         assertEquals(500, spec.path("containerConcurrency").asInt(), "gateway.sessions.max");
         assertEquals("1", svc.at("/spec/template/metadata/annotations").path("autoscaling.knative.dev/min-scale").asText());
     }
+
+    /**
+     * Both files hold only what a plain cluster accepts: no ServiceMonitor (a CRD of the Prometheus operator) and no
+     * Flyway init Job with an init container waiting for it; and every document is valid against the Kubernetes
+     * and Knative schemas (kubernetes-models from npm, in src/test/node/k8s-schema; skipped without Node.js).
+     */
+    @Test
+    public void theManifestsAreValidAgainstTheKubernetesAndKnativeSchemas() throws Exception {
+        for (String file : List.of("kubernetes.yml", "knative.yml")) {
+            for (JsonNode d : documents(file)) {
+                String kind = d.path("kind").asText();
+                assertFalse(kind.equals("ServiceMonitor") || kind.equals("Job"), file + " holds a " + kind);
+                assertTrue(d.at("/spec/template/spec/initContainers").isMissingNode(), file + ": an init container");
+            }
+        }
+        Path dir = Path.of("src", "test", "node", "k8s-schema");
+        realtime.gateway.testing.Node.require(dir, "the Kubernetes schema validation");
+        String out = realtime.gateway.testing.Node.run(dir, java.util.Map.of(), "node", "validate.mjs",
+                Path.of("target", "kubernetes", "kubernetes.yml").toAbsolutePath().toString(),
+                Path.of("target", "kubernetes", "knative.yml").toAbsolutePath().toString());
+        assertTrue(out.contains("OK ") && out.contains("apps/v1 Deployment")
+                && out.contains("serving.knative.dev/v1 Service"), out);
+    }
 }

@@ -51,6 +51,8 @@ public final class GatewayJar implements AutoCloseable {
         pb.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
         pb.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         pb.environment().put("GATEWAY_AUTH_KEYS", TestKeys.spec());
+        // Plain lines, which the tests read (" ERROR " and the like); JsonLogsIT checks the production JSON.
+        pb.environment().put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         env.forEach((k, v) -> {
             if (v == null) {
                 pb.environment().remove(k);
