@@ -29,7 +29,8 @@ import realtime.gateway.store.Store;
 import realtime.gateway.edge.Throttled;
 
 /**
- * The one gate in front of every path but {@code /q/health/*}, the API descriptions ({@code /q/openapi},
+ * The one gate in front of every path but {@code /q/health/*}, the captions page ({@code /captions/}, static files
+ * that hold no data), the API descriptions ({@code /q/openapi},
  * {@code /asyncapi.yaml}) (and
  * {@code /q/metrics} unless {@code gateway.metrics.auth}): REST, SSE and every WebSocket upgrade pass
  * here before any route, so an endpoint cannot be added without it. It answers CORS, establishes the
@@ -108,7 +109,8 @@ public class AccessFilter {
         if (cors(rc)) {
             return;
         }
-        if (path.equals("/q/health") || path.startsWith("/q/health/")
+        if ((CaptionsPage.isPage(path) && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD))
+                || path.equals("/q/health") || path.startsWith("/q/health/")
                 || path.equals("/q/openapi") || path.startsWith("/q/openapi.") || path.equals("/asyncapi.yaml")
                 || (metricsOpen && (path.equals("/q/metrics") || path.startsWith("/q/metrics/")))) {
             rc.next();

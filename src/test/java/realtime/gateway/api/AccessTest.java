@@ -67,7 +67,28 @@ public class AccessTest {
                 "GET /v1/sessions/{id}/events")) {
             assertTrue(all.stream().anyMatch(e -> e.toString().equals(known)), known + " in " + all);
         }
-        return all;
+        // The captions page is open by design (static files, no data): checked on its own below.
+        return all.stream().filter(e -> !e.path().startsWith("/captions")).toList();
+    }
+
+    @Test
+    public void theCaptionsPageIsServedWithoutACredentialUnderAStrictPolicy() {
+        anonymous().redirects().follow(false).get("/captions").then().statusCode(302)
+                .header("Location", org.hamcrest.Matchers.endsWith("/captions/"));
+        anonymous().get("/captions/").then().statusCode(200)
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("script-src 'self'"))
+                .header("Content-Security-Policy", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(
+                        "unsafe-inline")))
+                .header("Referrer-Policy", "no-referrer")
+                .body(org.hamcrest.Matchers.containsString("<script src=\"captions.js\" defer></script>"));
+        anonymous().get("/captions/captions.js").then().statusCode(200);
+        anonymous().get("/captions/pcm-worklet.js").then().statusCode(200);
+        // Only reading the page is open: anything else on its path still needs a credential.
+        anonymous().contentType("application/json").body("{}").post("/captions/").then().statusCode(401);
+        // And the page's files carry no inline script or style: the policy would block them.
+        String html = anonymous().get("/captions/").then().extract().asString();
+        org.junit.jupiter.api.Assertions.assertFalse(html.matches("(?s).*<script>.*") || html.contains(" style=") || html.contains(" onclick="),
+                "inline script or style in the page");
     }
 
     /** The status a request (or upgrade) to {@code e} gets with these headers and query. */
