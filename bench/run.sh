@@ -5,6 +5,7 @@
 #   ceiling   a minimal Vert.x relay that only reads upstream and writes to subscribers (the network path)
 #   before    optional: another gateway jar (--before=<path/to/quarkus-run.jar>), for before/after figures
 #   memory    optional: the gateway with gateway.store=memory, for persistence on vs off (--targets=gateway,memory)
+#   nometrics optional: the gateway with gateway.metrics.enabled=false, for its meters' cost (--targets=gateway,nometrics)
 # The load generator (fake upstream + subscribers) is a separate JVM; everything is on loopback, and every
 # phase is bounded in time. Usage:
 #   bench/run.sh [--smoke] [--targets=gateway,baseline,ceiling] [--sessions=100] [--subscribers=10]

@@ -39,11 +39,12 @@ PID=
 start_target() {
   local name=$1 jar=target/quarkus-app/quarkus-run.jar
   case $name in
-    gateway|before|memory)
+    gateway|before|memory|nometrics)
       [ "$name" = before ] && jar=$BEFORE_JAR
-      local store=${GATEWAY_STORE:-auto}
+      local store=${GATEWAY_STORE:-auto} metrics=true
       [ "$name" = memory ] && store=memory
-      GATEWAY_STORE=$store OPENAI_API_KEY=bench-not-a-key GATEWAY_UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" \
+      [ "$name" = nometrics ] && metrics=false
+      GATEWAY_STORE=$store GATEWAY_METRICS_ENABLED=$metrics OPENAI_API_KEY=bench-not-a-key GATEWAY_UPSTREAM_URL="ws://127.0.0.1:${UPSTREAM_PORT}/v1/realtime" \
         QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CATEGORY__REALTIME_GATEWAY__LEVEL=WARN \
         QUARKUS_MANAGEMENT_PORT=$((PORT + 100)) QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
         GATEWAY_SESSIONS_MAX=10000 GATEWAY_FANOUT_MAX_PENDING=100000 GATEWAY_HTTP_MAX_STREAMS_PER_ADDRESS=0 \

@@ -32,6 +32,15 @@ try {
   if (!csp.includes("script-src 'self'")) throw new Error(`no strict CSP on the page: ${csp}`);
   console.log('OK page served without a credential, CSP: ' + csp);
 
+  // A wrong key is told as such, in words, and the form stays usable (its own page: the 401 is logged there).
+  const wrong = await (await browser.newContext()).newPage();
+  await wrong.goto(`${GATEWAY_URL}/captions/`);
+  await wrong.fill('#key', 'not-a-key');
+  await wrong.click('#start');
+  await wrong.waitForFunction(() => /\(401\)/.test(document.getElementById('message').textContent), null, { timeout });
+  if (await wrong.isDisabled('#start')) throw new Error('the start button stays disabled after a refusal');
+  console.log('OK a wrong key: ' + (await wrong.textContent('#message')));
+
   // Remember every partial shown, however briefly, before it is replaced by the final text.
   await page.evaluate(() => {
     window.partialsSeen = [];
@@ -65,6 +74,17 @@ try {
   await view.waitForFunction(() => document.body.classList.contains('viewer'), null, { timeout });
   await view.waitForFunction(hasWords, words, { timeout });
   console.log(`OK viewer (share link) shows "${EXPECT}"`);
+
+  // The viewer's socket drops: it reconnects by itself, resumes after the last event it saw, and goes on showing
+  // new turns, none of them twice.
+  const turnsBefore = await view.evaluate(() => document.querySelectorAll('.turn.done').length);
+  await view.evaluate(() => state.events.close(4000, 'test drop'));
+  await view.waitForFunction(() => /resumed/.test(document.getElementById('state').textContent), null, { timeout });
+  await view.waitForFunction((n) => document.querySelectorAll('.turn.done').length > n, turnsBefore, { timeout });
+  const ids = await view.evaluate(() => [...document.querySelectorAll('.turn')].map((e) => e.dataset.item)
+    .filter(Boolean));
+  if (new Set(ids).size !== ids.length) throw new Error(`a turn shown twice after the resume: ${ids}`);
+  console.log(`OK the viewer resumed after a drop (${ids.length} turns, none twice)`);
   await page.screenshot({ path: `${SHOTS}/captions-${LABEL}-presenter.png` });
   await view.screenshot({ path: `${SHOTS}/captions-${LABEL}-viewer.png` });
 

@@ -41,6 +41,13 @@ public interface GatewayConfig {
          */
         @WithDefault("false")
         boolean auth();
+
+        /**
+         * Whether the gateway's own meters ({@code gateway_*}) count. Default true; false makes them no-ops (the
+         * JVM's meters stay), which is how {@code bench/run.sh --targets=gateway,nometrics} measures their cost.
+         */
+        @WithDefault("true")
+        boolean enabled();
     }
 
     /** Stopping the process. */

@@ -52,8 +52,10 @@ public class GatewayMetrics implements SessionMetrics {
     private final Counter delivered;
     private final DistributionSummary queue;
 
-    public GatewayMetrics(MeterRegistry registry) {
-        this.registry = registry;
+    public GatewayMetrics(MeterRegistry registry, realtime.gateway.config.GatewayConfig config) {
+        // Off: a composite registry with no member hands out no-op meters, so every call below costs nothing.
+        this.registry = config.metrics().enabled() ? registry
+                : new io.micrometer.core.instrument.composite.CompositeMeterRegistry();
         registry.gauge("gateway.fanout.subscribers", subscribers);
         this.delivered = Counter.builder("gateway.fanout.frames.delivered")
                 .description("Frames handed to subscribers (one per subscriber per frame)").register(registry);

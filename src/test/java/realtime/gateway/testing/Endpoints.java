@@ -74,6 +74,9 @@ public final class Endpoints {
             if (p == null || p.startsWith("/q/") || r.methods() == null || r.methods().isEmpty()) {
                 continue;
             }
+            if (p.startsWith("/captions")) {
+                continue; // the static captions page, open by design: not an API endpoint (AccessTest checks it alone)
+            }
             String template = p.replaceAll(":([A-Za-z]+)", "{$1}");
             // Plain routes that upgrade to WebSockets (the events stream) also answer plain HTTP.
             for (io.vertx.core.http.HttpMethod m : r.methods()) {
