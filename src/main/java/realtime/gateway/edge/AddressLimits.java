@@ -99,12 +99,6 @@ public class AddressLimits {
         return lease != null ? lease : new Lease("");
     }
 
-    /** Streams open from {@code address} now. */
-    public int open(String address) {
-        Integer n = open.get(address);
-        return n == null ? 0 : n;
-    }
-
     public int max() {
         return max;
     }

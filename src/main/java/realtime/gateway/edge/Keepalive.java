@@ -101,11 +101,6 @@ public class Keepalive {
         }
     }
 
-    /** Connections kept alive now. */
-    public int size() {
-        return beats.size();
-    }
-
     private void round() {
         long pingAt = System.nanoTime();
         for (Beat b : beats) {

@@ -12,6 +12,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import realtime.gateway.config.GatewayConfig;
@@ -27,6 +28,8 @@ import realtime.gateway.config.GatewayConfig;
 public class RequestGuard {
 
     private static final Logger LOG = Logger.getLogger(RequestGuard.class);
+    /** Set in the routing context when the client broke or left the request: its later failures are DEBUG. */
+    private static final String FAULT = "gateway.client-fault";
 
     /** A request whose body is still arriving. */
     private record Pending(HttpServerRequest request, long startedAt) {
@@ -61,8 +64,6 @@ public class RequestGuard {
                     "The client closed the connection or broke its framing before the request was read.");
         }
     }
-
-    private static final String FAULT = "gateway.client-fault";
 
     void onStart(@Observes StartupEvent ev) {
         vertx.setPeriodic(1000, t -> sweep(System.nanoTime()));
@@ -134,9 +135,9 @@ public class RequestGuard {
         if (response.headWritten() || response.closed()) {
             return;
         }
-        io.vertx.core.json.JsonObject error = new io.vertx.core.json.JsonObject().put("message", message)
-                .put("type", type).putNull("param").put("code", code);
+        JsonObject error = new JsonObject().put("message", message).put("type", type).putNull("param")
+                .put("code", code);
         response.setStatusCode(status).putHeader("Content-Type", "application/json")
-                .putHeader("Connection", "close").end(new io.vertx.core.json.JsonObject().put("error", error).encode());
+                .putHeader("Connection", "close").end(new JsonObject().put("error", error).encode());
     }
 }
