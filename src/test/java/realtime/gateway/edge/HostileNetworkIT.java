@@ -259,6 +259,49 @@ class HostileNetworkIT {
         }
     }
 
+    /**
+     * The same on the producer sockets: {@code /v1/realtime} (websockets-next, whose pongs reach the endpoint's
+     * {@code @OnPongMessage}) and {@code /audio}. A client that pongs stays through many ping rounds; one that never
+     * does is closed with 1001 "pong timeout".
+     */
+    @Test
+    void producerSocketsThatPongStayAndThoseThatDoNotAreClosed() throws Exception {
+        String secret = Api.given().contentType("application/json").body("{}")
+                .post("/v1/realtime/transcription_sessions").then().statusCode(200).extract().path("client_secret.value");
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                closed.complete(code);
+                return null;
+            }
+        };
+        WebSocket realtime = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + secret)
+                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port + "/v1/realtime"), listener)
+                .get(5, TimeUnit.SECONDS);
+        WebSocket audio = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + TestKeys.ADMIN)
+                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port + "/v1/sessions/" + session + "/audio"), listener)
+                .get(5, TimeUnit.SECONDS);
+        try {
+            // Pings every 500 ms with a 500 ms deadline: through several rounds and past the idle timeout, both stay.
+            assertFalse(closed.completeOnTimeout(-1, IDLE_SECONDS * 2L, TimeUnit.SECONDS).get() > 0,
+                    "a producer socket that pongs was closed with " + closed.getNow(null));
+        } finally {
+            realtime.abort();
+            audio.abort();
+        }
+        for (String[] socket : List.of(new String[] { "/v1/realtime", "Authorization: Bearer " + secret + "\r\n" },
+                new String[] { "/v1/sessions/" + session + "/audio", auth() })) {
+            try (RawHttp c = new RawHttp(gateway.port)) {
+                assertTrue(c.upgrade(socket[0], socket[1]).startsWith("HTTP/1.1 101"), socket[0]);
+                RawHttp.Frame close = c.closeFrame(); // pings arrive first; this client answers none
+                assertEquals(1001, close.closeCode(), socket[0]);
+                assertEquals("pong timeout", close.closeReason(), socket[0]);
+            }
+        }
+    }
+
     @Test
     void aQuietEventStreamIsKeptAlivePastTheIdleTimeout() throws Exception {
         try (RawHttp c = new RawHttp(gateway.port)) {
