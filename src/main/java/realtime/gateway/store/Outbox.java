@@ -107,23 +107,10 @@ public final class Outbox {
     }
 
     static List<Delivery> list(Connection c, String owner, String status, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM gateway_webhook_deliveries WHERE 1 = 1");
-        if (owner != null) {
-            sql.append(" AND owner = ?");
-        }
-        if (status != null) {
-            sql.append(" AND status = ?");
-        }
-        sql.append(" ORDER BY created_at DESC, id DESC");
-        try (PreparedStatement q = c.prepareStatement(sql.toString())) {
-            q.setMaxRows(limit);
-            int i = 1;
-            if (owner != null) {
-                q.setString(i++, owner);
-            }
-            if (status != null) {
-                q.setString(i, status);
-            }
+        try (PreparedStatement q = new Filters().and(owner != null, "owner = ?", owner)
+                .and(status != null, "status = ?", status)
+                .prepare(c, "SELECT " + COLUMNS + " FROM gateway_webhook_deliveries", "ORDER BY created_at DESC, id DESC",
+                        limit)) {
             return read(q);
         }
     }

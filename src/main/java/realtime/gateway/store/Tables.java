@@ -86,25 +86,10 @@ final class Tables {
      */
     static List<SessionSnapshot> sessions(Connection c, String owner, Long beforeCreatedAt, String beforeId, int limit)
             throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT snapshot FROM gateway_sessions WHERE 1 = 1");
-        if (owner != null) {
-            sql.append(" AND owner = ?");
-        }
-        if (beforeCreatedAt != null) {
-            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
-        }
-        sql.append(" ORDER BY created_at DESC, id DESC");
-        try (PreparedStatement q = c.prepareStatement(sql.toString())) {
-            q.setMaxRows(limit);
-            int i = 1;
-            if (owner != null) {
-                q.setString(i++, owner);
-            }
-            if (beforeCreatedAt != null) {
-                q.setLong(i++, beforeCreatedAt);
-                q.setLong(i++, beforeCreatedAt);
-                q.setString(i, beforeId);
-            }
+        try (PreparedStatement q = new Filters().and(owner != null, "owner = ?", owner)
+                .and(beforeCreatedAt != null, "(created_at < ? OR (created_at = ? AND id < ?))", beforeCreatedAt,
+                        beforeCreatedAt, beforeId)
+                .prepare(c, "SELECT snapshot FROM gateway_sessions", "ORDER BY created_at DESC, id DESC", limit)) {
             List<SessionSnapshot> out = new ArrayList<>();
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {

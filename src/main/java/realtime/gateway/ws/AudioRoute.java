@@ -12,9 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import realtime.gateway.auth.Caller;
-import realtime.gateway.auth.ScopedTokens;
-import realtime.gateway.edge.AddressLimits;
 import realtime.gateway.edge.ConnectionMdc;
 import realtime.gateway.edge.Keepalive;
 import realtime.gateway.session.GatewaySession;
@@ -35,17 +32,12 @@ public class AudioRoute {
 
     private final SessionRegistry registry;
     private final ProducerInput input;
-    private final Keepalive keepalive;
-    private final AddressLimits limits;
-    private final ScopedTokens tokens;
+    private final PlainSockets sockets;
 
-    public AudioRoute(SessionRegistry registry, ProducerInput input, Keepalive keepalive, AddressLimits limits,
-            ScopedTokens tokens) {
-        this.limits = limits;
-        this.tokens = tokens;
+    public AudioRoute(SessionRegistry registry, ProducerInput input, PlainSockets sockets) {
         this.registry = registry;
         this.input = input;
-        this.keepalive = keepalive;
+        this.sockets = sockets;
     }
 
     void register(@Observes Router router) {
@@ -67,32 +59,14 @@ public class AudioRoute {
             rc.response().setStatusCode(426).putHeader("Upgrade", "websocket").end();
             return;
         }
-        AddressLimits.Lease lease = limits.take(rc.request());
-        io.vertx.core.http.HttpConnection connection = rc.request().connection();
-        rc.request().toWebSocket().onSuccess(ws -> {
+        sockets.upgrade(rc, "audio", open -> {
+            ServerWebSocket ws = open.ws();
             session.producerAttached();
-            String id = SocketFaults.id(ws);
-            Keepalive.Beat beat = keepalive.socket(new SocketFaults.PlainPeer(ws), id);
-            ws.pongHandler(b -> beat.heard());
-            ws.binaryMessageHandler(b -> paused(ws, beat,
-                    ConnectionMdc.call(id, () -> input.audio(session, b.getBytes()))));
-            ws.textMessageHandler(t -> paused(ws, beat, ConnectionMdc.call(id, () -> input.text(session, t))));
-            ws.exceptionHandler(e -> SocketFaults.close(ws, connection, id, e));
-            // A token revoked while the socket is open closes it with 1008 (policy).
-            Runnable unwatch = tokens.whenRevoked(rc.get(Caller.CONTEXT_KEY), () -> {
-                if (!ws.isClosed()) {
-                    ws.close((short) 1008, "token revoked");
-                }
-            });
-            ws.closeHandler(v -> {
-                unwatch.run();
-                lease.release();
-                keepalive.remove(beat);
-                session.producerDetached();
-            });
-        }).onFailure(e -> {
-            lease.release();
-            LOG.debugf("audio upgrade failed: %s", e.getMessage());
+            ws.binaryMessageHandler(b -> paused(ws, open.beat(),
+                    ConnectionMdc.call(open.id(), () -> input.audio(session, b.getBytes()))));
+            ws.textMessageHandler(t -> paused(ws, open.beat(),
+                    ConnectionMdc.call(open.id(), () -> input.text(session, t))));
+            return session::producerDetached;
         });
     }
 

@@ -13,10 +13,6 @@ import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import realtime.gateway.config.GatewayConfig;
-import realtime.gateway.auth.Caller;
-import realtime.gateway.auth.ScopedTokens;
-import realtime.gateway.edge.AddressLimits;
-import realtime.gateway.edge.Keepalive;
 import realtime.gateway.session.Frame;
 import realtime.gateway.session.GatewaySession;
 import realtime.gateway.session.Refusal;
@@ -40,17 +36,12 @@ public class EventsRoute {
 
     private final SessionRegistry registry;
     private final GatewayConfig config;
-    private final Keepalive keepalive;
-    private final AddressLimits limits;
-    private final ScopedTokens tokens;
+    private final PlainSockets sockets;
 
-    public EventsRoute(SessionRegistry registry, GatewayConfig config, Keepalive keepalive, AddressLimits limits,
-            ScopedTokens tokens) {
-        this.limits = limits;
-        this.tokens = tokens;
+    public EventsRoute(SessionRegistry registry, GatewayConfig config, PlainSockets sockets) {
         this.registry = registry;
         this.config = config;
-        this.keepalive = keepalive;
+        this.sockets = sockets;
     }
 
     void register(@Observes Router router) {
@@ -78,37 +69,18 @@ public class EventsRoute {
                     .end(Json.encode(Map.of("error", errorBody(e.getMessage()))));
             return;
         }
-        AddressLimits.Lease lease = limits.take(rc.request());
-        io.vertx.core.http.HttpConnection connection = rc.request().connection();
-        rc.request().toWebSocket().onSuccess(ws -> {
+        sockets.upgrade(rc, "events", open -> {
+            ServerWebSocket ws = open.ws();
             Subscriber sub = new WebSocketSubscriber(ws, filter, envelope, config.fanout().maxPending());
-            String id = SocketFaults.id(ws);
-            Keepalive.Beat beat = keepalive.socket(new SocketFaults.PlainPeer(ws), id);
-            ws.pongHandler(b -> beat.heard());
             // Subscribers are read-only (producers use /audio or /v1/realtime); what they send only proves them alive.
-            ws.textMessageHandler(text -> beat.heard());
-            ws.binaryMessageHandler(b -> beat.heard());
-            ws.exceptionHandler(e -> SocketFaults.close(ws, connection, id, e));
-            // A token revoked while the socket is open closes it with 1008 (policy).
-            Runnable unwatch = tokens.whenRevoked(rc.get(Caller.CONTEXT_KEY), () -> {
-                if (!ws.isClosed()) {
-                    ws.close((short) 1008, "token revoked");
-                }
-            });
-            ws.closeHandler(v -> {
-                unwatch.run();
-                lease.release();
-                keepalive.remove(beat);
-                session.unsubscribe(sub);
-            });
+            ws.textMessageHandler(text -> open.beat().heard());
+            ws.binaryMessageHandler(b -> open.beat().heard());
             if (after == null) {
                 session.subscribe(sub);
             } else {
                 session.resume(sub, after);
             }
-        }).onFailure(e -> {
-            lease.release();
-            LOG.debugf("events upgrade failed: %s", e.getMessage());
+            return () -> session.unsubscribe(sub);
         });
     }
 

@@ -106,7 +106,7 @@ public class RealtimeSocket {
     @OnError
     @NonBlocking
     public void broken(WebSocketConnection connection, CorruptedWebSocketFrameException e) {
-        WebSocketCloseStatus status = SocketFaults.status(e);
+        WebSocketCloseStatus status = PlainSockets.status(e);
         ConnectionMdc.debugf(LOG, connection.id(), "socket %s closed with %d: %s", connection.id(), status.code(),
                 e.getMessage());
         if (connection.isOpen()) {

@@ -3,15 +3,13 @@ package realtime.gateway.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -19,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.restassured.RestAssured;
+import realtime.gateway.testing.GatewayJar;
 import realtime.gateway.testing.TestAudio;
 import realtime.gateway.testing.TestKeys;
 import realtime.gateway.testing.WsClient;
@@ -33,54 +31,33 @@ import realtime.gateway.upstream.FakeRealtimeServer;
 public class DrainIT {
 
     FakeRealtimeServer fake;
+    GatewayJar jar;
     Process gateway;
-    int port;
-    int managementPort;
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
         fake = new FakeRealtimeServer().start();
-        try (ServerSocket s = new ServerSocket(0); ServerSocket m = new ServerSocket(0)) {
-            port = s.getLocalPort();
-            managementPort = m.getLocalPort();
-        }
-        Path log = Files.createTempFile("drain-it", ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        pb.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
-        pb.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-        pb.environment().put("GATEWAY_UPSTREAM_URL", fake.url());
-        pb.environment().put("OPENAI_API_KEY", FakeRealtimeServer.KEY);
-        pb.environment().put("GATEWAY_AUTH_KEYS", TestKeys.spec());
-        pb.environment().put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
-        pb.environment().put("GATEWAY_SHUTDOWN_GRACE", "20s");
-        gateway = pb.start();
-        RestAssured.port = port;
-        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(java.io.IOException.class)
-                .until(() -> status("/q/health/ready") == 200);
+        jar = GatewayJar.start(Map.of("GATEWAY_UPSTREAM_URL", fake.url(), "OPENAI_API_KEY", FakeRealtimeServer.KEY,
+                "GATEWAY_SHUTDOWN_GRACE", "20s"));
+        gateway = jar.process();
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (gateway.isAlive()) {
-            gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        jar.close();
         fake.stop();
     }
 
     int status(String path) throws Exception {
-        int to = path.startsWith("/q/health") ? managementPort : port;
+        int to = path.startsWith("/q/health") ? jar.managementPort : jar.port;
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to + path))
                 .header("Authorization", "Bearer " + TestKeys.ADMIN).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }
 
     int create() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/realtime/transcription_sessions"))
+        return http.send(HttpRequest.newBuilder(URI.create(jar.url() + "/v1/realtime/transcription_sessions"))
                 .header("Authorization", "Bearer " + TestKeys.ADMIN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 12's flood: {@code --connections} idle TCP connections opened against a running gateway as fast as one
@@ -49,35 +51,27 @@ public final class IdleFlood {
                 maxWait = Integer.parseInt(v);
             }
         }
-        AtomicBoolean probing = new AtomicBoolean(true);
         List<Long> probes = new ArrayList<>();
         int[] failures = {0};
-        int mport = management;
-        Thread prober = new Thread(() -> {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mport + "/q/health/live"))
-                    .timeout(Duration.ofSeconds(2)).build();
-            while (probing.get()) {
-                long t0 = System.nanoTime();
-                try {
-                    int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-                    synchronized (probes) {
-                        probes.add(System.nanoTime() - t0);
-                        failures[0] += status == 200 ? 0 : 1;
-                    }
-                } catch (IOException | InterruptedException e) {
-                    synchronized (probes) {
-                        failures[0]++;
-                    }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/q/health/live"))
+                .timeout(Duration.ofSeconds(2)).build();
+        // One probe 50 ms after the last answer, as a kubelet's period would space them.
+        ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor();
+        prober.scheduleWithFixedDelay(() -> {
+            long t0 = System.nanoTime();
+            try {
+                int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+                synchronized (probes) {
+                    probes.add(System.nanoTime() - t0);
+                    failures[0] += status == 200 ? 0 : 1;
                 }
-                try {
-                    Thread.sleep(50); // the probe period, as a kubelet's would be
-                } catch (InterruptedException e) {
-                    return;
+            } catch (IOException | InterruptedException e) {
+                synchronized (probes) {
+                    failures[0]++;
                 }
             }
-        }, "health-probe");
-        prober.start();
+        }, 0, 50, TimeUnit.MILLISECONDS);
 
         Selector selector = Selector.open();
         ByteBuffer sink = ByteBuffer.allocate(256);
@@ -116,8 +110,8 @@ public final class IdleFlood {
         }
         long reapedMs = (System.nanoTime() - lastConnect) / 1_000_000;
         boolean allReaped = selector.keys().isEmpty();
-        probing.set(false);
-        prober.join();
+        prober.shutdown();
+        prober.awaitTermination(5, TimeUnit.SECONDS);
         long[] p;
         synchronized (probes) {
             p = probes.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -128,7 +122,7 @@ public final class IdleFlood {
         System.out.printf("held connections %s %.1f s after the last connect%n",
                 allReaped ? "all closed by the gateway" : "NOT all closed (" + selector.keys().size() + " left)",
                 reapedMs / 1000.0);
-        System.out.printf("health probes on port %d: %d, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d failed%n", mport,
+        System.out.printf("health probes on port %d: %d, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d failed%n", management,
                 p.length, pct(p, 50), pct(p, 99), p.length == 0 ? 0 : p[p.length - 1] / 1e6, failures[0]);
         for (SelectionKey k : selector.keys()) {
             k.channel().close();

@@ -213,8 +213,7 @@ class HostileNetworkIT {
      */
     @Test
     void anOversizedFrameOnTheRealtimeSocketClosesItWithout1011() throws Exception {
-        String secret = Api.given().contentType("application/json").body("{}")
-                .post("/v1/realtime/transcription_sessions").then().statusCode(200).extract().path("client_secret.value");
+        String secret = clientSecret();
         try (RawHttp c = new RawHttp(gateway.port)) {
             assertTrue(c.upgrade("/v1/realtime", "Authorization: Bearer " + secret + "\r\n").startsWith("HTTP/1.1 101"));
             c.send(RawHttp.frameHeader(1, 21L * 1024 * 1024));
@@ -227,72 +226,31 @@ class HostileNetworkIT {
         }
     }
 
-    @Test
-    void aSocketThatNeverPongsIsClosed() throws Exception {
-        try (RawHttp c = new RawHttp(gateway.port)) {
-            assertTrue(c.upgrade("/v1/sessions/" + session + "/events", auth()).startsWith("HTTP/1.1 101"));
-            RawHttp.Frame close = c.closeFrame(); // pings arrive first; this client answers none
-            assertEquals(1001, close.closeCode());
-            assertEquals("pong timeout", close.closeReason());
-        }
-    }
-
-    @Test
-    void aSocketThatPongsOutlivesTheIdleTimeout() throws Exception {
-        CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + TestKeys.ADMIN)
-                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port + "/v1/sessions/" + session + "/events"),
-                        new WebSocket.Listener() {
-                            @Override
-                            public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-                                closed.complete(code);
-                                return null;
-                            }
-                        })
-                .get(5, TimeUnit.SECONDS);
-        try {
-            // Java's client answers every ping: through several ping rounds and past the idle timeout, it stays.
-            assertFalse(closed.completeOnTimeout(-1, IDLE_SECONDS * 2L, TimeUnit.SECONDS).get() > 0,
-                    "closed with " + closed.getNow(null));
-        } finally {
-            ws.abort();
-        }
-    }
-
     /**
-     * The same on the producer sockets: {@code /v1/realtime} (websockets-next, whose pongs reach the endpoint's
-     * {@code @OnPongMessage}) and {@code /audio}. A client that pongs stays through many ping rounds; one that never
-     * does is closed with 1001 "pong timeout".
+     * Every socket kind is pinged: {@code /events} and {@code /audio} (plain Vert.x) and {@code /v1/realtime}
+     * (websockets-next, whose pongs reach the endpoint's {@code @OnPongMessage}). Java's client answers every ping:
+     * through many rounds and past the idle timeout, all three stay.
      */
     @Test
-    void producerSocketsThatPongStayAndThoseThatDoNotAreClosed() throws Exception {
-        String secret = Api.given().contentType("application/json").body("{}")
-                .post("/v1/realtime/transcription_sessions").then().statusCode(200).extract().path("client_secret.value");
+    void socketsThatPongOutliveTheIdleTimeout() throws Exception {
         CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket.Listener listener = new WebSocket.Listener() {
-            @Override
-            public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-                closed.complete(code);
-                return null;
-            }
-        };
-        WebSocket realtime = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + secret)
-                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port + "/v1/realtime"), listener)
-                .get(5, TimeUnit.SECONDS);
-        WebSocket audio = HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Authorization", "Bearer " + TestKeys.ADMIN)
-                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port + "/v1/sessions/" + session + "/audio"), listener)
-                .get(5, TimeUnit.SECONDS);
+        List<WebSocket> open = List.of(ponging("/v1/sessions/" + session + "/events", TestKeys.ADMIN, closed),
+                ponging("/v1/sessions/" + session + "/audio", TestKeys.ADMIN, closed),
+                ponging("/v1/realtime", clientSecret(), closed));
         try {
-            // Pings every 500 ms with a 500 ms deadline: through several rounds and past the idle timeout, both stay.
             assertFalse(closed.completeOnTimeout(-1, IDLE_SECONDS * 2L, TimeUnit.SECONDS).get() > 0,
-                    "a producer socket that pongs was closed with " + closed.getNow(null));
+                    "a socket that pongs was closed with " + closed.getNow(null));
         } finally {
-            realtime.abort();
-            audio.abort();
+            open.forEach(WebSocket::abort);
         }
-        for (String[] socket : List.of(new String[] { "/v1/realtime", "Authorization: Bearer " + secret + "\r\n" },
-                new String[] { "/v1/sessions/" + session + "/audio", auth() })) {
+    }
+
+    /** A socket that never answers a ping is closed with 1001 "pong timeout", whatever its kind. */
+    @Test
+    void socketsThatNeverPongAreClosed() throws Exception {
+        for (String[] socket : List.of(new String[] { "/v1/sessions/" + session + "/events", auth() },
+                new String[] { "/v1/sessions/" + session + "/audio", auth() },
+                new String[] { "/v1/realtime", "Authorization: Bearer " + clientSecret() + "\r\n" })) {
             try (RawHttp c = new RawHttp(gateway.port)) {
                 assertTrue(c.upgrade(socket[0], socket[1]).startsWith("HTTP/1.1 101"), socket[0]);
                 RawHttp.Frame close = c.closeFrame(); // pings arrive first; this client answers none
@@ -300,6 +258,24 @@ class HostileNetworkIT {
                 assertEquals("pong timeout", close.closeReason(), socket[0]);
             }
         }
+    }
+
+    /** Java's WebSocket client on {@code path}, which answers pings by itself; its close code completes {@code closed}. */
+    static WebSocket ponging(String path, String credential, CompletableFuture<Integer> closed) throws Exception {
+        return HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + credential)
+                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port + path), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                        closed.complete(code);
+                        return null;
+                    }
+                }).get(5, TimeUnit.SECONDS);
+    }
+
+    /** The client secret of a new session, for {@code /v1/realtime}. */
+    static String clientSecret() {
+        return Api.given().contentType("application/json").body("{}").post("/v1/realtime/transcription_sessions")
+                .then().statusCode(200).extract().path("client_secret.value");
     }
 
     @Test

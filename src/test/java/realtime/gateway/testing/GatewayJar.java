@@ -78,6 +78,11 @@ public final class GatewayJar implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The process, for a test that signals it (SIGTERM: {@code process().toHandle().destroy()}) or awaits its exit. */
+    public Process process() {
+        return process;
+    }
+
     /** SIGKILL: no shutdown hook, no drain, no last write. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();
