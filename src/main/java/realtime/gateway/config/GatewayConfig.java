@@ -392,6 +392,37 @@ public interface GatewayConfig {
         int poolSize();
 
         /**
+         * The most recognizers the pool grows to when more turns are spoken at once than it holds, so each turn
+         * streams into a recognizer of its own instead of being decoded again from its start on a shared one.
+         * Each costs about 60 MB of native memory at first and up to about 250 MB once its graph cache has
+         * filled with varied speech; at this size, or at {@code pool-memory-limit}, turns share them (finals
+         * first). Default 8; no larger than {@code pool-size}, it never grows.
+         */
+        @WithDefault("8")
+        int maxPoolSize();
+
+        /**
+         * The process's resident memory above which the pool does not grow, and recognizers beyond
+         * {@code pool-size} are closed as soon as their turn is done. Read from {@code /proc/self/status} (Linux;
+         * elsewhere not checked). 0 turns the check off. Default 768M, for a container limited to 1 GiB.
+         */
+        @WithDefault("768M")
+        io.quarkus.runtime.configuration.MemorySize poolMemoryLimit();
+
+        /** Recognizers beyond {@code pool-size} idle this long are closed and their memory freed. Default 2 min. */
+        @WithDefault("2m")
+        Duration poolIdleTimeout();
+
+        /**
+         * A recognizer that has decoded this much audio is replaced by a fresh, warmed one after its next turn:
+         * Vosk's graph cache grows with every new stretch of speech it decodes (measured with one recognizer:
+         * +71 MB after 30 s of speech, +181 MB after 5 min, +231 MB after 28 min), and this bounds its slow
+         * growth. 0 never replaces. Default 30 min of audio.
+         */
+        @WithDefault("30m")
+        Duration recycleAfter();
+
+        /**
          * Where the Vosk model is extracted at the first start (about 70 MB) and found by later ones. Default:
          * {@code realtime-gateway/vosk-model-en-0.3.45} under the system's temporary directory.
          */

@@ -82,8 +82,8 @@ public class LocalUpstream implements UpstreamProvider {
 
     @Override
     public void warmUp() {
+        engine.start(); // in the background: the VAD model loads meanwhile
         vad = SpeechModels.best();
-        engine.start();
     }
 
     @Override

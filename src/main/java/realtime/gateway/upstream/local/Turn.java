@@ -7,6 +7,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.vosk.Recognizer;
+
 /**
  * One turn being transcribed by the {@link LocalEngine}: audio (24 kHz PCM16) is appended as it is spoken;
  * partial results are asked for while it grows and the final result once it has ended. Results arrive on
@@ -103,14 +105,23 @@ public final class Turn {
         return cancelled;
     }
 
+    /** True once the turn has ended: a partial still queued for it is worth nothing now. */
+    synchronized boolean ended() {
+        return ended;
+    }
+
     void failed(Throwable e) {
         if (!cancelled) {
             results.failed(e);
         }
     }
 
-    /** Runs one job on {@code slot}'s recognizer (an engine thread, one at a time per slot). */
-    void work(LocalEngine.Slot slot, boolean last) {
+    /**
+     * Runs one job on {@code slot}'s recognizer {@code r} (an engine thread, one at a time per slot) and returns
+     * the delivery of its result, which the engine runs once the recognizer is back in its pool: whoever the
+     * result sets going (the next turn of the same speaker) then finds the recognizer that was just used free.
+     */
+    Runnable work(Slot slot, Recognizer r, boolean last) {
         short[] snapshot;
         int len;
         synchronized (this) {
@@ -124,9 +135,9 @@ public final class Turn {
             if (slot.previous != null) {
                 // Finalize, not just reset: a reset leaves audio the decoder has not consumed in its feature
                 // pipeline, which would start this turn with the end of the last one.
-                slot.recognizer.getFinalResult();
+                r.getFinalResult();
             }
-            slot.recognizer.reset();
+            r.reset();
             slot.fresh = false;
             slot.previous = null;
             slot.fed = 0;
@@ -134,28 +145,32 @@ public final class Turn {
         }
         for (int off = slot.fed; off < len; off += FEED_SAMPLES) {
             int n = Math.min(FEED_SAMPLES, len - off);
-            if (slot.recognizer.acceptWaveForm(Arrays.copyOfRange(snapshot, off, off + n), n)) {
-                slot.settled.addAll(words(slot.recognizer.getResult()));
+            if (r.acceptWaveForm(Arrays.copyOfRange(snapshot, off, off + n), n)) {
+                slot.settled.addAll(words(r.getResult()));
             }
         }
+        slot.decoded(len - slot.fed);
         slot.fed = len;
         long ms = len * 1000L / LocalEngine.RATE;
         if (!last) {
-            if (!cancelled) {
-                List<Word> now = new ArrayList<>(slot.settled);
-                now.addAll(partialWords(slot.recognizer.getPartialResult()));
-                results.partial(now, ms);
-            }
-            return;
+            List<Word> now = new ArrayList<>(slot.settled);
+            now.addAll(partialWords(r.getPartialResult()));
+            return () -> {
+                if (!cancelled) {
+                    results.partial(now, ms);
+                }
+            };
         }
         List<Word> all = new ArrayList<>(slot.settled);
-        all.addAll(words(slot.recognizer.getFinalResult()));
-        slot.recognizer.reset();
+        all.addAll(words(r.getFinalResult()));
+        r.reset();
         slot.fed = 0;
         slot.settled.clear();
-        if (!cancelled) {
-            results.done(all, ms);
-        }
+        return () -> {
+            if (!cancelled) {
+                results.done(all, ms);
+            }
+        };
     }
 
     /** The words of a Vosk result ({@code {"result":[{word,start,end,conf}…],"text":…}}), unknowns left out. */
