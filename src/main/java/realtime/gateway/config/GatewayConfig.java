@@ -402,11 +402,13 @@ public interface GatewayConfig {
         int maxPoolSize();
 
         /**
-         * The process's resident memory above which the pool does not grow, and recognizers beyond
-         * {@code pool-size} are closed as soon as their turn is done. Read from {@code /proc/self/status} (Linux;
-         * elsewhere not checked). 0 turns the check off. Default 768M, for a container limited to 1 GiB.
+         * The process's resident memory outside the Java heap (where recognizers live) above which the pool does
+         * not grow; a quarter above it, recognizers beyond {@code pool-size} are closed as soon as their turn is
+         * done. Read from
+         * {@code /proc/self/status} less the heap's committed size (Linux; elsewhere not checked). 0 turns the
+         * check off. Default 640M: with the heap a container of 1 GiB gives the JVM by default (a quarter), it fits.
          */
-        @WithDefault("768M")
+        @WithDefault("640M")
         io.quarkus.runtime.configuration.MemorySize poolMemoryLimit();
 
         /** Recognizers beyond {@code pool-size} idle this long are closed and their memory freed. Default 2 min. */

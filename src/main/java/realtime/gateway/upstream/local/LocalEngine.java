@@ -28,12 +28,14 @@ import realtime.gateway.config.GatewayConfig;
 import realtime.gateway.edge.Throttled;
 
 /**
- * Vosk (Kaldi) speech recognition for the local provider: one {@link Model} per process and an elastic pool
- * of reusable recognizers, each job run by a worker thread, never an event loop. {@code gateway.local.pool-size}
- * recognizers are warmed at start and kept; when more turns are spoken at once than the pool holds it grows,
- * up to {@code max-pool-size}, so each turn streams into a recognizer of its own; recognizers beyond
- * {@code pool-size} are closed after {@code pool-idle-timeout} unused. A recognizer that has decoded
- * {@code recycle-after} of audio is replaced by a fresh one (its graph cache grows with new speech).
+ * Vosk (Kaldi) speech recognition for the local provider: one model per process ({@link Vosk}) and an elastic
+ * pool of reusable recognizers, each job run by a worker thread, never an event loop.
+ * {@code gateway.local.pool-size} recognizers are warmed at start and kept; when more turns are spoken at once
+ * than the pool holds it grows, up to {@code max-pool-size} and while memory outside the heap is below
+ * {@code pool-memory-limit}, so each turn streams into a recognizer of its own. Recognizers beyond
+ * {@code pool-size} are closed after {@code pool-idle-timeout} unused, or after their turn once memory is a
+ * quarter over the limit. A recognizer that has decoded {@code recycle-after} of audio is replaced by a fresh one (its graph
+ * cache grows with new speech).
  *
  * <p>Work comes as jobs on a {@link Turn}: finals first (in the order turns ended, so one long session cannot
  * hold the pool for more than a turn at a time), then partials (at most one waiting per turn). A recognizer
@@ -292,8 +294,11 @@ public class LocalEngine {
                     slot.owner = null;
                 }
                 slot.lastUsed = System.nanoTime();
-                if (job.last() && slots.size() > min && !warmest(slot) && memory.above(memoryLimit)) {
-                    slots.remove(slot); // over the memory limit: an extra recognizer goes as soon as its turn is done
+                if (job.last() && slots.size() > min && !warmest(slot) && memory.above(memoryLimit + memoryLimit / 4)) {
+                    // Well over the memory limit: an extra recognizer goes as soon as its turn is done. (Between the
+                    // limit and this, the pool just stops growing: freed native memory is not always given back to
+                    // the system, so retiring at the limit itself would shrink the pool to its minimum for nothing.)
+                    slots.remove(slot);
                     retired = true;
                 } else {
                     idle.add(slot);

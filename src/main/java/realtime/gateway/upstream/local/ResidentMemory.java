@@ -1,12 +1,14 @@
 package realtime.gateway.upstream.local;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The process's resident memory, from {@code /proc/self/status} ({@code VmRSS}), read at most every 500 ms.
- * Recognizers live in native memory, outside the Java heap, so this is the figure a container limit applies to.
+ * The process's resident memory outside the Java heap: {@code VmRSS} from {@code /proc/self/status} less the
+ * heap's committed size, read at most every 500 ms. Recognizers live there, in native memory; the heap has its
+ * own limit ({@code -Xmx}), and how far it has grown says nothing about them.
  */
 final class ResidentMemory {
 
@@ -17,7 +19,7 @@ final class ResidentMemory {
     private long readAt;
     private boolean unavailable;
 
-    /** Resident bytes, or -1 where the system does not say (not Linux). */
+    /** Resident bytes outside the heap, or -1 where the system does not say (not Linux). */
     synchronized long bytes() {
         long now = System.nanoTime();
         if (unavailable || bytes >= 0 && now - readAt < FRESH_NANOS) {
@@ -26,7 +28,8 @@ final class ResidentMemory {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmRSS:")) {
-                    bytes = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+                    bytes = Math.max(0, Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024 - heap);
                     readAt = now;
                     return bytes;
                 }
@@ -39,7 +42,7 @@ final class ResidentMemory {
         return bytes;
     }
 
-    /** True when resident memory is known and above {@code limit} bytes ({@code limit} 0: never). */
+    /** True when the figure is known and above {@code limit} bytes ({@code limit} 0: never). */
     boolean above(long limit) {
         if (limit <= 0) {
             return false;
