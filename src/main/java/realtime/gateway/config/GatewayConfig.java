@@ -404,12 +404,11 @@ public interface GatewayConfig {
         /**
          * The process's resident memory outside the Java heap (where recognizers live) above which the pool does
          * not grow; a quarter above it, recognizers beyond {@code pool-size} are closed as soon as their turn is
-         * done. Read from
-         * {@code /proc/self/status} less the heap's committed size (Linux; elsewhere not checked). 0 turns the
-         * check off. Default 640M: with the heap a container of 1 GiB gives the JVM by default (a quarter), it fits.
+         * done. Read from {@code /proc/self/status} less the heap's committed size (Linux; elsewhere not
+         * checked); 0 turns the check off. Default: what the machine or container leaves beside the largest heap
+         * ({@code -Xmx}) less 128 MB for the JVM itself, so the pool never grows into memory the heap may need.
          */
-        @WithDefault("640M")
-        io.quarkus.runtime.configuration.MemorySize poolMemoryLimit();
+        Optional<io.quarkus.runtime.configuration.MemorySize> poolMemoryLimit();
 
         /** Recognizers beyond {@code pool-size} idle this long are closed and their memory freed. Default 2 min. */
         @WithDefault("2m")

@@ -90,7 +90,7 @@ public class LocalEngine {
         this.max = Math.max(min, config.maxPoolSize());
         this.idleNanos = config.poolIdleTimeout().toNanos();
         this.recycleSamples = config.recycleAfter().toMillis() * RATE / 1000;
-        this.memoryLimit = config.poolMemoryLimit().asLongValue();
+        this.memoryLimit = config.poolMemoryLimit().map(m -> m.asLongValue()).orElseGet(ResidentMemory::besideHeap);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> daemon(r, "local-asr-" + n.incrementAndGet()));
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "local-asr-reaper"));
@@ -132,8 +132,9 @@ public class LocalEngine {
                 reaper.scheduleWithFixedDelay(this::reap, period, period, TimeUnit.NANOSECONDS);
             }
             ready = true;
-            LOG.infof("local engine: Vosk model and %d recognizer(s) ready in %d ms (the pool grows to %d)", min,
-                    (System.nanoTime() - t0) / 1_000_000, max);
+            LOG.infof("local engine: Vosk model and %d recognizer(s) ready in %d ms (the pool grows to %d while "
+                    + "memory outside the heap is below %s)", min, (System.nanoTime() - t0) / 1_000_000, max,
+                    memoryLimit == 0 ? "any size" : memoryLimit / (1024 * 1024) + " MB");
         } catch (UnsatisfiedLinkError e) {
             failure = "the local engine needs libvosk, which the Vosk library ships for linux-x86-64, macOS and "
                     + "Windows x86-64 only; this machine is " + System.getProperty("os.name") + " "

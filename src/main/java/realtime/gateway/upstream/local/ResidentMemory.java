@@ -14,6 +14,7 @@ final class ResidentMemory {
 
     private static final Path STATUS = Path.of("/proc/self/status");
     private static final long FRESH_NANOS = 500_000_000L;
+    static final long JVM_OWN_MB = 128;
 
     private long bytes = -1;
     private long readAt;
@@ -40,6 +41,21 @@ final class ResidentMemory {
         }
         bytes = -1;
         return bytes;
+    }
+
+    /**
+     * The memory outside the heap the pool may use when no limit is configured: the machine's or container's
+     * memory (the JVM reads the container's limit) less the largest heap and {@value #JVM_OWN_MB} MB for the
+     * JVM itself; at least 1 byte (the pool does not grow), or 0 (no check) where the size is not known.
+     */
+    static long besideHeap() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            long total = os.getTotalMemorySize();
+            if (total > 0) {
+                return Math.max(1, total - Runtime.getRuntime().maxMemory() - JVM_OWN_MB * 1024 * 1024);
+            }
+        }
+        return 0;
     }
 
     /** True when the figure is known and above {@code limit} bytes ({@code limit} 0: never). */

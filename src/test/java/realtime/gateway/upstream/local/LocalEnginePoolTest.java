@@ -59,8 +59,8 @@ public class LocalEnginePoolTest {
             }
 
             @Override
-            public MemorySize poolMemoryLimit() {
-                return new MemorySize(BigInteger.valueOf(memoryLimit));
+            public Optional<MemorySize> poolMemoryLimit() {
+                return Optional.of(new MemorySize(BigInteger.valueOf(memoryLimit)));
             }
 
             @Override
