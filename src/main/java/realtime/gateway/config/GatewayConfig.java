@@ -404,7 +404,7 @@ public interface GatewayConfig {
         /**
          * The process's resident memory outside the Java heap (where recognizers live) above which the pool does
          * not grow; a quarter above it, recognizers beyond {@code pool-size} are closed as soon as their turn is
-         * done. Read from {@code /proc/self/status} less the heap's committed size (Linux; elsewhere not
+         * done. Read from {@code /proc/self/status} less the heap in use (Linux; elsewhere not
          * checked); 0 turns the check off. Default: what the machine or container leaves beside the largest heap
          * ({@code -Xmx}) less 128 MB for the JVM itself, so the pool never grows into memory the heap may need.
          */

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The process's resident memory outside the Java heap: {@code VmRSS} from {@code /proc/self/status} less the
- * heap's committed size, read at most every 500 ms. Recognizers live there, in native memory; the heap has its
+ * The process's resident memory outside the Java heap, near enough: {@code VmRSS} from {@code /proc/self/status}
+ * less the heap in use, read at most every 500 ms. Recognizers live there, in native memory; the heap has its
  * own limit ({@code -Xmx}), and how far it has grown says nothing about them.
  */
 final class ResidentMemory {
@@ -29,7 +29,9 @@ final class ResidentMemory {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmRSS:")) {
-                    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+                    // Less the heap in use (resident: its objects' pages have been touched); not the committed
+                    // heap, part of which may never have been touched. So this errs on the high side.
+                    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                     bytes = Math.max(0, Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024 - heap);
                     readAt = now;
                     return bytes;
