@@ -85,7 +85,7 @@ public final class Turn {
             }
             partialWaiting = true;
         }
-        engine.submit(new LocalEngine.Job(this, false));
+        engine.submit(new RecognizerPool.Job(this, false));
     }
 
     /** The turn is complete: its final result comes next, ahead of every partial waiting. */
@@ -93,7 +93,7 @@ public final class Turn {
         synchronized (this) {
             ended = true;
         }
-        engine.submit(new LocalEngine.Job(this, true));
+        engine.submit(new RecognizerPool.Job(this, true));
     }
 
     /** Nobody wants the results any more (the session ended). */

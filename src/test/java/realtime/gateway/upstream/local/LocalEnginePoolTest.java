@@ -1,6 +1,7 @@
 package realtime.gateway.upstream.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -155,6 +156,18 @@ public class LocalEnginePoolTest {
         for (Final f : finals) {
             assertEquals(GOFORWARD, f.text.get(60, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    public void aTurnSpokenWhileTheEngineIsStillLoadingIsTranscribedOnceItIsReady() throws Exception {
+        short[] audio = goforward();
+        engine = new LocalEngine(config(1, 2, Duration.ofMinutes(2), Duration.ZERO));
+        engine.start();
+        assertFalse(engine.ready(), "loading the model takes longer than this");
+
+        List<Final> finals = speakAtOnce(1, audio);
+
+        assertEquals(GOFORWARD, finals.get(0).text.get(60, TimeUnit.SECONDS));
     }
 
     @Test
