@@ -225,6 +225,11 @@ public class GatewayMetrics implements SessionMetrics {
                 "status", Integer.toString(status), "key", keyName == null ? "none" : keyName).increment();
     }
 
+    /** A gauge without tags, read from {@code value} when scraped. */
+    public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+    }
+
     /** Gauges of open sessions by state and upstream, read from {@code counts} when scraped. */
     public void sessionGauges(Iterable<SessionState> states, String upstream, Function<SessionState, Integer> counts) {
         for (SessionState st : states) {

@@ -131,6 +131,12 @@ public class LocalEngine {
         return p == null ? 0 : p.size();
     }
 
+    /** Recognizers decoding a turn now. */
+    public int busy() {
+        RecognizerPool p = pool;
+        return p == null ? 0 : p.busy();
+    }
+
     /** Recognizers replaced after decoding {@code recycle-after} of audio, since start. */
     int recycled() {
         RecognizerPool p = pool;

@@ -87,6 +87,11 @@ final class RecognizerPool {
         return slots.size();
     }
 
+    /** Recognizers decoding a turn now. */
+    synchronized int busy() {
+        return slots.size() - idle.size();
+    }
+
     /** Recognizers replaced after decoding {@code recycle-after} of audio, since start. */
     int recycled() {
         return recycled.get();

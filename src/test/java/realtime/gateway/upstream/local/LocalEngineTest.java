@@ -258,6 +258,19 @@ public class LocalEngineTest {
         concurrently(8);
     }
 
+    @Test
+    public void theMetricsShowThePoolsRecognizers() {
+        String text = management().get("/q/metrics").then().statusCode(200).extract().asString();
+        double recognizers = gauge(text, "gateway_local_recognizers");
+        assertTrue(recognizers >= 2, "at least the pool-size of 2: " + recognizers);
+        assertTrue(gauge(text, "gateway_local_recognizers_busy") <= recognizers);
+    }
+
+    private static double gauge(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " missing from /q/metrics"));
+    }
+
     private void concurrently(int n) throws Exception {
         byte[] wav = goforward();
         List<String> ids = new ArrayList<>();
