@@ -294,7 +294,7 @@ public final class LocalEngineBench {
         return String.format("median %.0f (min %.0f, max %.0f)", s.get(s.size() / 2), s.get(0), s.get(s.size() - 1));
     }
 
-    private static byte[] resource(String path) throws Exception {
+    static byte[] resource(String path) throws Exception {
         try (InputStream in = LocalEngineBench.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("missing test resource " + path);

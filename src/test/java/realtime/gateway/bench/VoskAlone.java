@@ -1,6 +1,5 @@
 package realtime.gateway.bench;
 
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,12 +40,13 @@ final class VoskAlone {
         List<short[]> audio = new ArrayList<>();
         double seconds = 0;
         for (String clip : clips) {
-            short[] s = Wav.parse(resource("/audio/" + clip + ".wav")).monoAt(Pcm.UPSTREAM_RATE).samples();
+            byte[] wav = LocalEngineBench.resource("/audio/" + clip + ".wav");
+            short[] s = Wav.parse(wav).monoAt(Pcm.UPSTREAM_RATE).samples();
             audio.add(s);
             seconds += s.length / (double) Pcm.UPSTREAM_RATE;
         }
-        short[] warm = Resampler.resample(Pcm.fromLittleEndian(resource("/local-engine/warmup-16k.raw"), 16000).samples(),
-                16000, Pcm.UPSTREAM_RATE);
+        Pcm warmup = Pcm.fromLittleEndian(LocalEngineBench.resource("/local-engine/warmup-16k.raw"), 16000);
+        short[] warm = Resampler.resample(warmup.samples(), 16000, Pcm.UPSTREAM_RATE);
         try (Model model = new Model(dir)) {
             double first = 0;
             double again = 0;
@@ -94,14 +94,5 @@ final class VoskAlone {
         r.getFinalResult();
         r.reset();
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static byte[] resource(String path) throws Exception {
-        try (InputStream in = VoskAlone.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + path);
-            }
-            return in.readAllBytes();
-        }
     }
 }

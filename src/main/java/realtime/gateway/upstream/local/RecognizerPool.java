@@ -166,7 +166,7 @@ final class RecognizerPool {
     private Slot free() {
         Slot best = null;
         for (Slot s : idle) {
-            if ((s.owner == null || s.owner.cancelled()) && (best == null || s.decoded() > best.decoded())) {
+            if (s.holdsNoTurn() && (best == null || s.decoded() > best.decoded())) {
                 best = s;
             }
         }
@@ -278,7 +278,7 @@ final class RecognizerPool {
             long now = System.nanoTime();
             List<Slot> unused = new ArrayList<>();
             for (Slot s : idle) {
-                if ((s.owner == null || s.owner.cancelled()) && now - s.lastUsed >= idleNanos) {
+                if (s.holdsNoTurn() && now - s.lastUsed >= idleNanos) {
                     unused.add(s);
                 }
             }

@@ -14,8 +14,11 @@ final class Slot {
 
     /** Made on the worker when its first job starts ({@code null} until then, and after a recycle). */
     private Recognizer recognizer;
-    /** Samples decoded by the current recognizer: its graph cache grows with them. */
-    private long decoded;
+    /**
+     * Samples decoded by the current recognizer (its graph cache grows with them): written by the worker, read
+     * under the engine's lock to choose among recognizers.
+     */
+    private volatile long decoded;
 
     Turn owner;
     Turn previous;
@@ -36,7 +39,6 @@ final class Slot {
     Recognizer recognizer(Vosk vosk) {
         if (recognizer == null) {
             recognizer = vosk.cold();
-            decoded = 0;
         }
         return recognizer;
     }
@@ -45,16 +47,20 @@ final class Slot {
         decoded += samples;
     }
 
+    /** True when it holds no turn that is still wanted: free for any job. */
+    boolean holdsNoTurn() {
+        return owner == null || owner.cancelled();
+    }
+
     /** Samples the current recognizer has decoded. */
     long decoded() {
         return decoded;
     }
 
-    /** Puts a new recognizer in place of a released one. */
+    /** Puts a new recognizer in place of the current one, which it frees. */
     void install(Recognizer fresh) {
         release();
         recognizer = fresh;
-        decoded = 0;
     }
 
     /** Frees the recognizer's native memory; a later job makes a new one. */

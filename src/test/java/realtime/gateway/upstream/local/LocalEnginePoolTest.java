@@ -107,6 +107,17 @@ public class LocalEnginePoolTest {
         public void failed(Throwable error) {
             text.completeExceptionally(error);
         }
+
+        /** The final text, once it has come. */
+        String said() throws Exception {
+            return text.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void eachSaysGoforward(List<Final> finals) throws Exception {
+        for (Final f : finals) {
+            assertEquals(GOFORWARD, f.said());
+        }
     }
 
     /** Starts {@code n} turns at once, each fed the utterance and asked for a partial, so each wants a recognizer. */
@@ -137,11 +148,9 @@ public class LocalEnginePoolTest {
         List<Final> finals = speakAtOnce(3, audio);
 
         assertEquals(3, engine.size(), "one recognizer per turn being spoken");
-        for (Final f : finals) {
-            assertEquals(GOFORWARD, f.text.get(60, TimeUnit.SECONDS));
-        }
+        eachSaysGoforward(finals);
         Awaitility.await("the pool back to its size").atMost(Duration.ofSeconds(10)).until(() -> engine.size() == 1);
-        assertEquals(GOFORWARD, speakAtOnce(1, audio).get(0).text.get(60, TimeUnit.SECONDS),
+        assertEquals(GOFORWARD, speakAtOnce(1, audio).get(0).said(),
                 "the recognizer kept still transcribes");
     }
 
@@ -153,9 +162,7 @@ public class LocalEnginePoolTest {
         List<Final> finals = speakAtOnce(5, audio);
 
         assertEquals(2, engine.size());
-        for (Final f : finals) {
-            assertEquals(GOFORWARD, f.text.get(60, TimeUnit.SECONDS));
-        }
+        eachSaysGoforward(finals);
     }
 
     @Test
@@ -167,7 +174,7 @@ public class LocalEnginePoolTest {
 
         List<Final> finals = speakAtOnce(1, audio);
 
-        assertEquals(GOFORWARD, finals.get(0).text.get(60, TimeUnit.SECONDS));
+        assertEquals(GOFORWARD, finals.get(0).said());
     }
 
     @Test
@@ -178,9 +185,7 @@ public class LocalEnginePoolTest {
         List<Final> finals = speakAtOnce(3, audio);
 
         assertEquals(1, engine.size());
-        for (Final f : finals) {
-            assertEquals(GOFORWARD, f.text.get(60, TimeUnit.SECONDS));
-        }
+        eachSaysGoforward(finals);
     }
 
     @Test
@@ -188,9 +193,9 @@ public class LocalEnginePoolTest {
         start(config(1, 1, Duration.ofMinutes(2), Duration.ofSeconds(1)));
         short[] audio = goforward();
 
-        assertEquals(GOFORWARD, speakAtOnce(1, audio).get(0).text.get(60, TimeUnit.SECONDS));
+        assertEquals(GOFORWARD, speakAtOnce(1, audio).get(0).said());
         Awaitility.await("the recognizer replaced").atMost(Duration.ofSeconds(30)).until(() -> engine.recycled() == 1);
-        assertEquals(GOFORWARD, speakAtOnce(1, audio).get(0).text.get(60, TimeUnit.SECONDS));
+        assertEquals(GOFORWARD, speakAtOnce(1, audio).get(0).said());
         assertEquals(1, engine.size());
     }
 }
