@@ -177,15 +177,21 @@ class HostileNetworkIT {
     }
 
     @Test
-    void aClientThatAbortsAnUploadIsADebugLine() throws Exception {
-        long before = lines("request body unreadable (ABORTED)");
+    void aClientThatAbortsAnUploadIsNeverAnErrorAndTheSessionGoesOn() throws Exception {
         try (RawHttp c = new RawHttp(gateway.port)) {
             c.send("POST /v1/sessions/" + session + "/audio HTTP/1.1\r\nHost: x\r\n" + auth()
                     + "Content-Type: audio/pcm\r\nContent-Length: 100000\r\n\r\n");
             c.send(new byte[4000]);
         }
-        // The upload's reader fails with the connection closed: a DEBUG line (the ERROR check is after all tests).
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> lines("request body unreadable (ABORTED)") > before);
+        // If the upload's reader has begun, it fails with the connection closed: a DEBUG line ("request body
+        // unreadable (ABORTED)"). If the close comes first, nothing reads the body and nothing is written. Which one
+        // is a race; what holds either way is checked: the session goes on, and no ERROR line (after all tests).
+        try (RawHttp c = new RawHttp(gateway.port)) {
+            c.send("GET /v1/sessions/" + session + " HTTP/1.1\r\nHost: x\r\n" + auth() + "\r\n");
+            String head = c.head();
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+        }
+        assertEquals(0, lines(" ERROR "), "no ERROR line for a client's abort");
     }
 
     @Test
